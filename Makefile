@@ -1,0 +1,64 @@
+# maas — one Makefile for local runs, tests and benchmarks. Every target installs what it needs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PNPM := scripts/pnpm.sh
+WORKERS ?= 1
+export WORKERS
+
+.PHONY: help deps tools build protos lint test test-unit test-integration test-e2e test-chart up down status bench clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+node_modules/.modules.yaml: package.json pnpm-lock.yaml $(wildcard libs/*/package.json services/*/package.json bench/package.json)
+	$(PNPM) install --frozen-lockfile --prefer-offline
+	@touch $@
+
+deps: node_modules/.modules.yaml ## install node dependencies (pinned pnpm, frozen lockfile)
+
+tools: ## fetch redis-server and consul (pinned Debian packages) into .tools/
+	@scripts/tools/ensure-redis-consul.sh
+
+build: deps ## compile every package (tsc -b)
+	$(PNPM) exec tsc -b
+
+protos: deps ## regenerate TypeScript types from protos/
+	scripts/gen-protos.sh
+
+lint: deps ## eslint (floating promises, import cycles) + type check
+	$(PNPM) exec eslint . --max-warnings 0
+	$(PNPM) exec tsc -b
+
+test-unit: build ## unit tests (pure logic)
+	$(PNPM) exec jest --selectProjects unit
+
+test-integration: build tools ## integration tests (real Redis, Consul, onnxruntime)
+	$(PNPM) exec jest --selectProjects integration
+
+test-e2e: build tools ## end-to-end tests (services as real processes)
+	$(PNPM) exec jest --selectProjects e2e
+
+test-chart: ## Helm chart, schemas, alert rules and dashboards
+	@if [ -x scripts/chart/test.sh ]; then scripts/chart/test.sh; else echo "chart: no chart yet"; fi
+
+test: build tools ## everything CI runs: lint, unit, integration, e2e, chart
+	@start=$$(date +%s); \
+	$(PNPM) exec eslint . --max-warnings 0; \
+	$(PNPM) exec jest --ci; \
+	$(MAKE) --no-print-directory test-chart; \
+	echo "make test: done in $$(( $$(date +%s) - start )) s"
+
+up: build tools ## start Redis, Consul and every service locally (WORKERS=n)
+	scripts/up.sh
+
+down: ## stop what `make up` started
+	scripts/down.sh
+
+status: ## show what `make up` started
+	scripts/up.sh --status
+
+bench: build tools ## benchmarks: JSON + Markdown table under bench/results
+	@if [ -f bench/src/main.ts ]; then node bench/dist/main.js; else echo "bench: not yet (see the benchmarks issue)"; fi
+
+clean: ## remove build outputs (keeps .tools and node_modules)
+	rm -rf libs/*/dist services/*/dist bench/dist

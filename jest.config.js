@@ -1,0 +1,14 @@
+// Three projects: unit (pure logic, no processes), integration (real Redis/Consul/ORT started by the
+// harness), e2e (the services as real processes). `make test` runs all three.
+const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] };
+const moduleNameMapper = { '^@maas/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' };
+const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
+const where = ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/test', '<rootDir>/bench'];
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', roots: where, testMatch: ['**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.int\\.test\\.ts$', '\\.e2e\\.test\\.ts$'] },
+    { ...common, displayName: 'integration', roots: where, testMatch: ['**/*.int.test.ts'], testPathIgnorePatterns: ['/node_modules/', '/dist/'] },
+    { ...common, displayName: 'e2e', roots: where, testMatch: ['**/*.e2e.test.ts'], testPathIgnorePatterns: ['/node_modules/', '/dist/'] },
+  ],
+};

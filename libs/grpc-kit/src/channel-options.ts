@@ -1,0 +1,31 @@
+import type { ChannelOptions } from '@grpc/grpc-js';
+
+/** Default largest message a server accepts or sends: 64 MiB (images and batched tensors are big). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Server-side channel options: keepalive pings detect dead peers; a maximum connection age makes long-lived
+ * clients reconnect now and then, so new replicas behind a Kubernetes Service get traffic.
+ */
+export function serverChannelOptions(maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES): ChannelOptions {
+  return {
+    'grpc.keepalive_time_ms': 30_000,
+    'grpc.keepalive_timeout_ms': 10_000,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.max_connection_age_ms': 5 * 60_000,
+    'grpc.max_connection_age_grace_ms': 30_000,
+    'grpc.max_receive_message_length': maxMessageBytes,
+    'grpc.max_send_message_length': maxMessageBytes,
+  };
+}
+
+/** Client-side channel options matching the server's: keepalive and the same message limits. */
+export function clientChannelOptions(maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES): ChannelOptions {
+  return {
+    'grpc.keepalive_time_ms': 60_000,
+    'grpc.keepalive_timeout_ms': 10_000,
+    'grpc.max_receive_message_length': maxMessageBytes,
+    'grpc.max_send_message_length': maxMessageBytes,
+    'grpc.enable_retries': 0,
+  };
+}

@@ -1,0 +1,6 @@
+export * from './channel-options';
+export * from './interceptors';
+export * from './handlers';
+export * from './server';
+export * from './client';
+export * from './lifecycle';

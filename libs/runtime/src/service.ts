@@ -1,0 +1,112 @@
+import * as os from 'node:os';
+import { commonSettings, handleCommandLine, loadConfig, type ConfigOf, type SettingsSpec } from '@maas/config';
+import { ConsulRegistrar } from '@maas/discovery';
+import { MaasServer, installShutdownHandlers } from '@maas/grpc-kit';
+import { createLogger, type Logger } from '@maas/logging';
+import { createMetricsRegistry, startMetricsServer, type MetricsServer, type Registry } from '@maas/metrics';
+
+/** The settings every service has (ports, addresses, discovery, shutdown grace). */
+export type CommonSettings = ReturnType<typeof commonSettings>;
+/** A service's full config: the common settings plus its own. */
+export type ServiceConfig<S extends SettingsSpec> = ConfigOf<CommonSettings> & ConfigOf<S>;
+
+/** What a service's setup receives: its config, logger, metrics registry and the gRPC server to add to. */
+export interface ServiceContext<C> {
+  config: C;
+  logger: Logger;
+  registry: Registry;
+  server: MaasServer;
+}
+
+/** What setup returns: Consul tags/meta, and hooks for readiness and draining. */
+export interface ServiceHooks {
+  /** Consul tags (version, pool, execution provider ...). */
+  tags?: readonly string[];
+  meta?: Record<string, string>;
+  /** Runs after the ports are bound; the server turns SERVING when it resolves. */
+  ready?: () => Promise<void>;
+  /** Runs on shutdown after the instance left Consul and reports NOT_SERVING: finish or release in-flight work. */
+  drain?: () => Promise<void>;
+  /** Runs last: close clients and connections. */
+  close?: () => Promise<void>;
+}
+
+/** Describes a service process. */
+export interface ServiceDefinition<S extends SettingsSpec> {
+  /** Consul service name and the command name in help: maas-registry, ... */
+  name: string;
+  summary: string;
+  defaultPorts: { grpcPort: number; metricsPort: number };
+  settings: S;
+  setup: (ctx: ServiceContext<ServiceConfig<S>>) => Promise<ServiceHooks>;
+}
+
+/** A running service (returned so tests can run services in-process). */
+export interface RunningService<C> {
+  config: C;
+  logger: Logger;
+  registry: Registry;
+  grpcPort: number;
+  metricsPort: number;
+  server: MaasServer;
+  stop(): Promise<void>;
+}
+
+/** Merged settings spec of a service, for config loading and --help. */
+export function serviceSettings<S extends SettingsSpec>(def: ServiceDefinition<S>): CommonSettings & S {
+  return { ...commonSettings(def.defaultPorts), ...def.settings };
+}
+
+/**
+ * Starts a service: config (validated, fail fast), logger, metrics server, gRPC server with health and
+ * reflection, the service's own setup, Consul registration, then SERVING. stop() drains in the order that
+ * loses nothing: leave Consul and report NOT_SERVING, drain, close the gRPC server within the grace period,
+ * close the rest.
+ */
+export async function startService<S extends SettingsSpec>(def: ServiceDefinition<S>, env: NodeJS.ProcessEnv = process.env): Promise<RunningService<ServiceConfig<S>>> {
+  const spec = serviceSettings(def);
+  const config = loadConfig(spec, { env }) as unknown as ServiceConfig<S>;
+  const common: ConfigOf<CommonSettings> = config;
+  const logger = createLogger({ service: def.name, level: common.logLevel });
+  const registry = createMetricsRegistry(def.name);
+  const server = new MaasServer({ logger, registry });
+  const hooks = await def.setup({ config, logger, registry, server });
+  const metrics: MetricsServer = await startMetricsServer(registry, common.metricsPort, common.bindAddress);
+  const grpcPort = await server.listen(common.bindAddress, common.grpcPort);
+  let registrar: ConsulRegistrar | undefined;
+  if (common.discovery === 'consul') {
+    registrar = new ConsulRegistrar({
+      consulUrl: common.consulUrl,
+      name: def.name,
+      id: common.instanceId || `${def.name}-${os.hostname()}-${grpcPort}`,
+      address: common.advertiseAddress,
+      port: grpcPort,
+      tags: hooks.tags ?? [],
+      meta: { metricsPort: String(metrics.port), ...hooks.meta },
+      logger,
+    });
+    await registrar.start();
+  }
+  await hooks.ready?.();
+  server.setServing(true);
+  logger.info({ grpcPort, metricsPort: metrics.port }, `${def.name} serving`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      server.setServing(false);
+      await registrar?.deregister();
+      await hooks.drain?.();
+      await server.shutdown(common.shutdownGraceMs);
+      await hooks.close?.();
+      await metrics.close();
+    })());
+  return { config, logger, registry, grpcPort, metricsPort: metrics.port, server, stop };
+}
+
+/** The whole main() of a service process: --help, start, stop on SIGTERM/SIGINT. */
+export async function runService<S extends SettingsSpec>(def: ServiceDefinition<S>): Promise<void> {
+  handleCommandLine(process.argv, def.name, def.summary, serviceSettings(def));
+  const running = await startService(def);
+  installShutdownHandlers(running.logger, () => running.stop());
+}

@@ -1,0 +1,57 @@
+import { freePort, waitFor } from './ports';
+import { startProcess, type ManagedProcess } from './process';
+import { toolPath } from './tools';
+
+/** A real Consul dev agent on free loopback ports. */
+export interface ConsulHandle {
+  readonly url: string;
+  readonly httpPort: number;
+  process: ManagedProcess;
+  /** Kills the agent (SIGKILL) and starts a fresh one on the same ports: all state is gone, as in a real restart of a dev agent. */
+  restart(options?: { downMs?: number }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function leaderElected(httpPort: number): Promise<boolean> {
+  const res = await fetch(`http://127.0.0.1:${httpPort}/v1/status/leader`);
+  const body = (await res.json()) as string;
+  return res.ok && body !== '';
+}
+
+/** Starts `consul agent -dev` bound to 127.0.0.1 and waits for a leader. */
+export async function startConsul(): Promise<ConsulHandle> {
+  const bin = toolPath('consul');
+  const ports = { http: await freePort(), grpc: await freePort(), serfLan: await freePort(), serfWan: await freePort(), server: await freePort() };
+  const launch = async (): Promise<ManagedProcess> => {
+    const proc = startProcess(
+      bin,
+      [
+        'agent', '-dev', '-bind', '127.0.0.1', '-client', '127.0.0.1', '-log-level', 'warn',
+        '-http-port', String(ports.http), '-grpc-port', String(ports.grpc), '-dns-port', '-1',
+        '-serf-lan-port', String(ports.serfLan), '-serf-wan-port', String(ports.serfWan), '-server-port', String(ports.server),
+      ],
+      { name: 'consul' },
+    );
+    try {
+      await waitFor(() => leaderElected(ports.http), 15_000, 'Consul leader');
+    } catch (err) {
+      await proc.kill();
+      throw new Error(`${(err as Error).message}\n${proc.log()}`);
+    }
+    return proc;
+  };
+  const handle: ConsulHandle = {
+    url: `http://127.0.0.1:${ports.http}`,
+    httpPort: ports.http,
+    process: await launch(),
+    async restart(options = {}) {
+      await handle.process.kill();
+      if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));
+      handle.process = await launch();
+    },
+    async stop() {
+      await handle.process.kill();
+    },
+  };
+  return handle;
+}

@@ -1,0 +1,6 @@
+export * from './tools';
+export * from './ports';
+export * from './process';
+export * from './redis';
+export * from './consul';
+export * from './service-process';

@@ -1,0 +1,22 @@
+// Waits until a gRPC server's grpc.health.v1 Check says SERVING: node scripts/wait-healthy.js host:port [timeoutMs]
+const { checkHealth } = require('../libs/grpc-kit/dist');
+const [address, timeoutArg] = process.argv.slice(2);
+if (!address || address === '--help') {
+  console.log('usage: node scripts/wait-healthy.js host:port [timeoutMs]');
+  process.exit(address ? 0 : 2);
+}
+const deadline = Date.now() + Number(timeoutArg ?? 30000);
+(async () => {
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      last = await checkHealth(address, '', 1000);
+      if (last === 'SERVING') process.exit(0);
+    } catch (err) {
+      last = err.message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  console.error(`${address} not SERVING: ${last}`);
+  process.exit(1);
+})();
