@@ -1,0 +1,64 @@
+import { contentsToData, hasContents, valuesToData, type TensorContents } from './contents-codec';
+import { datatypeInfo } from './datatypes';
+import { decodeRaw } from './raw-codec';
+import { TensorError } from './tensor-error';
+import { elementCount, formatShape, validateShape, type Tensor } from './tensor';
+
+/** The tensor header of a ModelInferRequest input (structurally matches the generated protobuf type). */
+export interface WireInputTensor {
+  name: string;
+  datatype: string;
+  shape: readonly number[];
+  contents?: TensorContents | null;
+}
+
+/**
+ * Decodes one request input from its typed `contents` or its raw bytes (never both), validating
+ * datatype, shape and size. A tensor with zero elements may carry neither.
+ */
+export function decodeInputTensor(input: WireInputTensor, raw: Uint8Array | undefined): Tensor {
+  const { name } = input;
+  const info = datatypeInfo(name, input.datatype);
+  const shape = validateShape(name, input.shape);
+  const withContents = hasContents(input.contents);
+  if (raw !== undefined && withContents) {
+    throw new TensorError('contents_and_raw', 'data given twice', {
+      tensorName: name,
+      expected: 'either typed contents or raw contents',
+      got: 'both',
+    });
+  }
+  if (raw !== undefined) return { name, datatype: info.datatype, shape, data: decodeRaw(name, info.datatype, shape, raw) };
+  if (withContents && input.contents) {
+    return { name, datatype: info.datatype, shape, data: contentsToData(name, info.datatype, shape, input.contents) };
+  }
+  if (elementCount(shape) === 0) return { name, datatype: info.datatype, shape, data: valuesToData(name, info.datatype, []) };
+  throw new TensorError('missing_data', 'no data', {
+    tensorName: name,
+    expected: `contents or raw contents for shape ${formatShape(shape)}`,
+    got: 'neither',
+  });
+}
+
+/**
+ * Decodes every input of a ModelInferRequest. `rawContents` (raw_input_contents) is either empty or
+ * holds one entry per input in input order; when it is used no input may carry typed contents
+ * (protocol rule). Input names must be unique.
+ */
+export function decodeInferInputs(inputs: readonly WireInputTensor[], rawContents: readonly Uint8Array[]): Tensor[] {
+  if (rawContents.length > 0 && rawContents.length !== inputs.length) {
+    throw new TensorError('byte_size_mismatch', 'raw_input_contents count does not match inputs', {
+      tensorName: inputs.map((i) => i.name).join(','),
+      expected: `${inputs.length} raw_input_contents entries (one per input, in order)`,
+      got: `${rawContents.length}`,
+    });
+  }
+  const seen = new Set<string>();
+  return inputs.map((input, i) => {
+    if (seen.has(input.name)) {
+      throw new TensorError('bad_value', 'duplicate input name', { tensorName: input.name, expected: 'unique input names', got: 'the name twice' });
+    }
+    seen.add(input.name);
+    return decodeInputTensor(input, rawContents.length > 0 ? rawContents[i] : undefined);
+  });
+}
