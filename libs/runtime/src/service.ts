@@ -69,7 +69,7 @@ export async function startService<S extends SettingsSpec>(def: ServiceDefinitio
   const common: ConfigOf<CommonSettings> = config;
   const logger = createLogger({ service: def.name, level: common.logLevel });
   const registry = createMetricsRegistry(def.name);
-  const server = new MaasServer({ logger, registry });
+  const server = new MaasServer({ logger, registry, maxMessageBytes: common.maxMessageBytes });
   const hooks = await def.setup({ config, logger, registry, server });
   const metrics: MetricsServer = await startMetricsServer(registry, common.metricsPort, common.bindAddress);
   const grpcPort = await server.listen(common.bindAddress, common.grpcPort);

@@ -4,3 +4,4 @@ export * from './process';
 export * from './redis';
 export * from './consul';
 export * from './service-process';
+export * from './stack';

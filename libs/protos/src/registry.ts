@@ -1,0 +1,11 @@
+// Re-exports of the generated maas.registry.v1 types, so services import them by package name.
+export type { ProtoGrpcType as RegistryProtoGrpcType } from './generated/registry';
+export type { ModelRegistryClient, ModelRegistryHandlers } from './generated/maas/registry/v1/ModelRegistry';
+export type { ModelVersion__Output as RegistryModelVersion } from './generated/maas/registry/v1/ModelVersion';
+export type { ResolveResponse__Output as RegistryResolveResponse } from './generated/maas/registry/v1/ResolveResponse';
+export type { WatchEvent__Output as RegistryWatchEvent } from './generated/maas/registry/v1/WatchEvent';
+export type { Model__Output as RegistryModel } from './generated/maas/registry/v1/Model';
+export type { TensorSpec__Output as RegistryTensorSpec } from './generated/maas/registry/v1/TensorSpec';
+
+/** The proto files of the registry API, relative to PROTO_ROOT. */
+export const REGISTRY_PROTO_FILES: readonly string[] = ['maas/registry/v1/registry.proto'];

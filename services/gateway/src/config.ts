@@ -1,0 +1,15 @@
+import { boolean, decimal, integer, port, string, url } from '@maas/config';
+
+/** The gateway's own settings (the common ones come from @maas/runtime). */
+export const gatewaySettings = {
+  httpPort: port(8000, 'HTTP/JSON (KServe v2 REST) listen port'),
+  redisUrl: url('redis://127.0.0.1:6379', 'Redis holding the job queue and rate-limit buckets', ['redis:', 'rediss:']),
+  gatewayId: string('', 'id of this gateway instance (its reply stream); default <host>-<grpc port>'),
+  queueMaxDepth: integer(1000, 'per model version: jobs waiting or running before new ones are refused with RESOURCE_EXHAUSTED', 1, 1_000_000),
+  defaultTimeoutMs: integer(30_000, 'deadline for requests that carry none', 1, 3_600_000),
+  authEnabled: boolean(false, 'require API keys (on by default in the Helm chart)'),
+  authKeysFile: string('', 'JSON file of API keys: [{"sha256": "<hex of the key>", "tenant": "t", "models": ["*"], "rateLimitPerSecond": 50, "burst": 100}]'),
+  rateLimitPerSecond: decimal(0, 'default per-key request rate (0 = unlimited); a key entry may override it'),
+  rateLimitBurst: integer(0, 'default per-key burst (0 = same as the rate)', 0, 1_000_000),
+  catalogTtlMs: integer(30_000, 'how long a resolved model stays cached when no change event arrives', 100, 3_600_000),
+};

@@ -1,0 +1,116 @@
+import * as grpc from '@grpc/grpc-js';
+import { NotFoundError, UnimplementedError, toGrpcStatus } from '@maas/errors';
+import { bidiStreaming, unary } from '@maas/grpc-kit';
+import type { Logger } from '@maas/logging';
+import type { GRPCInferenceServiceHandlers, ModelInferRequest__Output } from '@maas/protos';
+import type { Authenticator } from './auth';
+import type { GatewayState } from './gateway-state';
+import type { InferRequest } from './infer';
+import { modelConfig, modelMetadata } from './model-info';
+
+/** Reads a header from gRPC metadata. */
+function metadataHeader(call: { metadata: grpc.Metadata }): (name: string) => string | undefined {
+  return (name) => {
+    const v = call.metadata.get(name)[0];
+    return v === undefined ? undefined : String(v);
+  };
+}
+
+/** The call's deadline as epoch ms (the client's, capped by the default timeout). */
+export function deadlineOf(call: { getDeadline(): grpc.Deadline }, defaultTimeoutMs: number): number {
+  const d = call.getDeadline();
+  const fallback = Date.now() + defaultTimeoutMs;
+  if (d instanceof Date) return Math.min(d.getTime(), fallback);
+  return typeof d === 'number' && Number.isFinite(d) ? Math.min(d, fallback) : fallback;
+}
+
+const unimplemented = (what: string) =>
+  unary(async () => {
+    throw new UnimplementedError(`${what} is not supported by maas; tensors travel in the request (raw_input_contents)`);
+  });
+
+/** The GRPCInferenceService implementation: Open Inference Protocol v2 plus Triton's extensions. */
+export function inferenceHandlers(state: GatewayState, auth: Authenticator, logger: Logger): GRPCInferenceServiceHandlers {
+  const infer = async (req: ModelInferRequest__Output, call: { metadata: grpc.Metadata; getDeadline(): grpc.Deadline; cancelled?: boolean }, signal?: AbortSignal) => {
+    const principal = auth.authenticate(metadataHeader(call));
+    return state.inference.infer(req as unknown as InferRequest, {
+      principal,
+      deadlineUnixMs: deadlineOf(call, state.defaultTimeoutMs),
+      protocol: 'grpc',
+      logger,
+      ...(signal ? { signal } : {}),
+    });
+  };
+
+  return {
+    ServerLive: unary(async () => ({ live: true })),
+    ServerReady: unary(async () => ({ ready: state.isReady() })),
+    ModelReady: unary(async (req, call) => {
+      auth.authenticate(metadataHeader(call));
+      return { ready: await state.modelReady(req.name, req.version) };
+    }),
+    ServerMetadata: unary(async () => state.serverMetadata()),
+    ModelMetadata: unary(async (req, call) => {
+      auth.authenticate(metadataHeader(call));
+      const { version, allVersions } = await state.describe(req.name, req.version);
+      return modelMetadata(version, allVersions);
+    }),
+    ModelConfig: unary(async (req, call) => {
+      auth.authenticate(metadataHeader(call));
+      const { version } = await state.describe(req.name, req.version);
+      return { config: modelConfig(version) };
+    }),
+    ModelStatistics: unary(async (req, call) => {
+      auth.authenticate(metadataHeader(call));
+      return state.statistics(req.name, req.version);
+    }),
+    ModelInfer: unary(async (req, call) => {
+      const abort = new AbortController();
+      call.on('cancelled', () => abort.abort());
+      return infer(req, call, abort.signal);
+    }),
+    // Each request is answered in order of completion; an error answers that request only, the stream goes on.
+    ModelStreamInfer: bidiStreaming(async (call) => {
+      const pending = new Set<Promise<void>>();
+      const abort = new AbortController();
+      call.on('cancelled', () => abort.abort());
+      for await (const req of call as AsyncIterable<ModelInferRequest__Output>) {
+        const p = infer(req, call, abort.signal).then(
+          (res) => {
+            call.write({ error_message: '', infer_response: res });
+          },
+          (err: unknown) => {
+            call.write({ error_message: toGrpcStatus(err).details, infer_response: { model_name: req.model_name, model_version: req.model_version, id: req.id } });
+          },
+        );
+        pending.add(p);
+        void p.finally(() => pending.delete(p));
+      }
+      await Promise.all(pending);
+    }),
+    RepositoryIndex: unary(async (req, call) => {
+      auth.authenticate(metadataHeader(call));
+      return { models: await state.repositoryIndex(req.ready) };
+    }),
+    RepositoryModelLoad: unary(async (req, call) => {
+      auth.authenticate(metadataHeader(call));
+      await state.loadModel(req.model_name);
+      return {};
+    }),
+    RepositoryModelUnload: unary(async (req, call) => {
+      auth.authenticate(metadataHeader(call));
+      await state.unloadModel(req.model_name);
+      return {};
+    }),
+    SystemSharedMemoryStatus: unimplemented('system shared memory'),
+    SystemSharedMemoryRegister: unimplemented('system shared memory'),
+    SystemSharedMemoryUnregister: unimplemented('system shared memory'),
+    CudaSharedMemoryStatus: unimplemented('CUDA shared memory'),
+    CudaSharedMemoryRegister: unimplemented('CUDA shared memory'),
+    CudaSharedMemoryUnregister: unimplemented('CUDA shared memory'),
+    TraceSetting: unimplemented('trace settings'),
+    LogSettings: unimplemented('log settings'),
+  };
+}
+
+export { NotFoundError };

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
+import { DeadlineExceededError, InternalError, MaasError, fromServiceError, toGrpcStatus } from '@maas/errors';
+import { statusName } from '@maas/grpc-kit';
+import type { Logger } from '@maas/logging';
+import type { RegistryModelVersion } from '@maas/protos';
+import type { JobProducer, WireTensor } from '@maas/queue';
+import { decodeInferInputs, tensorToRaw, type WireInputTensor } from '@maas/tensor';
+import { authorizeModel, type Principal } from './auth';
+import type { GatewayMetrics } from './metrics';
+import { pickTarget, type ModelCatalog } from './model-catalog';
+import type { RateLimiter } from './rate-limit';
+import type { StatisticsStore } from './statistics';
+import { validateAgainstModel } from './validate';
+
+/** A parameter value as the protocol carries it (one field of inference.InferParameter). */
+export interface ParameterValue {
+  bool_param?: boolean;
+  int64_param?: number;
+  string_param?: string;
+  double_param?: number;
+  uint64_param?: number;
+}
+
+/** An inference request in protocol shape (what gRPC decodes and the REST codec produces). */
+export interface InferRequest {
+  model_name: string;
+  model_version: string;
+  id: string;
+  parameters: Record<string, ParameterValue>;
+  inputs: ReadonlyArray<WireInputTensor & { parameters?: Record<string, ParameterValue> }>;
+  outputs: ReadonlyArray<{ name: string; parameters?: Record<string, ParameterValue> }>;
+  raw_input_contents: readonly Buffer[];
+}
+
+/** The answer, in protocol shape with every output's bytes in raw_output_contents. */
+export interface InferResponse {
+  model_name: string;
+  model_version: string;
+  id: string;
+  parameters: Record<string, ParameterValue>;
+  outputs: Array<{ name: string; datatype: string; shape: number[] }>;
+  raw_output_contents: Buffer[];
+}
+
+/** Who is asking, until when, and how to cancel. */
+export interface InferContext {
+  principal: Principal;
+  deadlineUnixMs: number;
+  signal?: AbortSignal;
+  protocol: 'grpc' | 'http';
+  logger: Logger;
+}
+
+/** Turns pre/post-processing on for versions that declare a pipeline (implemented over the preprocess service). */
+export interface PipelineRunner {
+  /** Raw inputs (BYTES items) → model input tensors. */
+  pre(version: RegistryModelVersion, inputs: readonly WireTensor[], ctx: InferContext): Promise<WireTensor[]>;
+  /** Model outputs → final outputs. */
+  post(version: RegistryModelVersion, outputs: readonly WireTensor[], rows: number, ctx: InferContext): Promise<WireTensor[]>;
+}
+
+const paramValue = (p: ParameterValue): string | number | boolean | undefined =>
+  p.bool_param ?? p.string_param ?? p.int64_param ?? p.double_param ?? p.uint64_param;
+
+/** Dependencies of the inference path. */
+export interface InferenceDeps {
+  catalog: ModelCatalog;
+  producer: JobProducer;
+  limiter: RateLimiter;
+  metrics: GatewayMetrics;
+  stats: StatisticsStore;
+  queueMaxDepth: number;
+  pipeline?: PipelineRunner;
+}
+
+/**
+ * The one inference path for gRPC, streaming and HTTP: rate limit, resolve (alias/canary), authorize,
+ * decode and validate, optional preprocessing, enqueue and await the single reply, optional postprocessing.
+ * Every failure is a named error with the right status; metrics and statistics record every outcome.
+ */
+export class InferenceService {
+  constructor(private readonly deps: InferenceDeps) {}
+
+  async infer(request: InferRequest, ctx: InferContext): Promise<InferResponse> {
+    const started = performance.now();
+    const { metrics } = this.deps;
+    let model = request.model_name;
+    let version = request.model_version || '';
+    metrics.inflight.inc();
+    try {
+      await this.deps.limiter.take(ctx.principal);
+      const resolved = await this.deps.catalog.resolve(request.model_name, request.model_version);
+      authorizeModel(ctx.principal, resolved.model, resolved.ownerTenant);
+      const target = pickTarget(resolved);
+      model = target.model;
+      version = String(target.version);
+      const response = await this.run(target, request, ctx);
+      const totalMs = performance.now() - started;
+      metrics.requests.inc({ model, version, outcome: 'OK', protocol: ctx.protocol });
+      metrics.requestSeconds.observe({ model, version }, totalMs / 1000);
+      ctx.logger.info({ model, version, outcome: 'OK', durationMs: round(totalMs), requestId: request.id }, 'infer');
+      return response;
+    } catch (err) {
+      const totalMs = performance.now() - started;
+      const outcome = statusName(toGrpcStatus(err).code);
+      metrics.requests.inc({ model: metricModel(model, version), version: version || 'none', outcome, protocol: ctx.protocol });
+      if (/^\d+$/.test(version)) this.deps.stats.failure(model, Number(version), totalMs);
+      ctx.logger.info({ model, version, outcome, durationMs: round(totalMs), requestId: request.id, error: (err as Error).message }, 'infer');
+      throw err;
+    } finally {
+      metrics.inflight.dec();
+    }
+  }
+
+  private async run(target: RegistryModelVersion, request: InferRequest, ctx: InferContext): Promise<InferResponse> {
+    const started = performance.now();
+    const pipelineSpec = target.config?.pipeline_json ?? '';
+    let inputs: WireTensor[];
+    let preMs = 0;
+    if (pipelineSpec !== '' && this.deps.pipeline) {
+      const raw = decodeInferInputs(request.inputs, request.raw_input_contents).map(toWire);
+      const t0 = performance.now();
+      inputs = await this.deps.pipeline.pre(target, raw, ctx);
+      preMs += performance.now() - t0;
+    } else {
+      const decoded = decodeInferInputs(request.inputs, request.raw_input_contents);
+      validateAgainstModel(target, decoded, request.outputs.map((o) => o.name));
+      inputs = decoded.map(toWire);
+    }
+    if (ctx.deadlineUnixMs <= Date.now()) throw new DeadlineExceededError('deadline passed before the request was queued');
+    const parameters: Record<string, string | number | boolean> = {};
+    for (const [k, p] of Object.entries(request.parameters)) {
+      const v = paramValue(p);
+      if (v !== undefined) parameters[k] = v;
+    }
+    const maxDepth = target.config?.max_queue_depth || this.deps.queueMaxDepth;
+    const result = await this.deps.producer.submit(
+      {
+        id: request.id || randomUUID(),
+        model: target.model,
+        version: target.version,
+        inputs,
+        outputs: pipelineSpec !== '' ? [] : request.outputs.map((o) => o.name),
+        parameters,
+        deadlineUnixMs: ctx.deadlineUnixMs,
+        priority: typeof parameters['priority'] === 'number' ? parameters['priority'] : 0,
+      },
+      { maxDepth, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+    );
+    if (!result.ok) throw errorFromResult(result.code, result.message);
+    let outputs = result.outputs;
+    if (pipelineSpec !== '' && this.deps.pipeline) {
+      const t0 = performance.now();
+      outputs = await this.deps.pipeline.post(target, outputs, rowsOf(inputs), ctx);
+      preMs += performance.now() - t0;
+      this.deps.metrics.preprocessSeconds.observe({ model: target.model, version: String(target.version) }, preMs / 1000);
+    }
+    const totalMs = performance.now() - started;
+    this.deps.metrics.queueWaitSeconds.observe({ model: target.model, version: String(target.version) }, result.queueWaitMs / 1000);
+    this.deps.stats.success(target.model, target.version, rowsOf(inputs), totalMs, result.queueWaitMs, result.computeMs, result.batchSize);
+    return {
+      model_name: target.model,
+      model_version: String(target.version),
+      id: request.id,
+      parameters: { executed_on: { string_param: result.executionProvider } },
+      outputs: outputs.map((o) => ({ name: o.name, datatype: o.datatype, shape: o.shape })),
+      raw_output_contents: outputs.map((o) => o.data),
+    };
+  }
+}
+
+function toWire(t: Parameters<typeof tensorToRaw>[0]): WireTensor {
+  const raw = tensorToRaw(t);
+  return { name: t.name, datatype: t.datatype, shape: [...t.shape], data: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) };
+}
+
+function rowsOf(inputs: readonly WireTensor[]): number {
+  return inputs[0]?.shape[0] ?? 1;
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/** Model label for metrics: only resolved names (a typo'd model would otherwise mint a new series). */
+function metricModel(model: string, version: string): string {
+  return /^\d+$/.test(version) ? model : 'unresolved';
+}
+
+/** A worker's error reply as the named error of its status (so a worker's INVALID_ARGUMENT stays one). */
+export function errorFromResult(code: number, message: string): MaasError {
+  if (code === GrpcStatus.OK) return new InternalError(`worker replied with an error but status OK: ${message}`);
+  return fromServiceError(Object.assign(new Error(message), { code, details: message, metadata: new Metadata() }));
+}

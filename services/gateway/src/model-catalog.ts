@@ -1,0 +1,162 @@
+import * as grpc from '@grpc/grpc-js';
+import { InvalidArgumentError, MaasError, NotFoundError } from '@maas/errors';
+import type { Logger } from '@maas/logging';
+import type { RegistryModelVersion, RegistryWatchEvent } from '@maas/protos';
+import type { RegistryClient } from './registry-client';
+
+/** A model address resolved to the versions to serve, with their canary weights. */
+export interface ResolvedModel {
+  model: string;
+  /** The alias used ("" for an explicit or latest version). */
+  alias: string;
+  ownerTenant: string;
+  targets: ReadonlyArray<{ version: RegistryModelVersion; weight: number }>;
+}
+
+interface CacheEntry {
+  value: Promise<ResolvedModel>;
+  settled?: ResolvedModel;
+  expiresAtMs: number;
+}
+
+/** Parses the protocol's model_version string: "" = default, digits = a version, anything else = an alias. */
+export function parseVersionSelector(raw: string): { version: number; alias: string } {
+  const s = raw.trim();
+  if (s === '') return { version: 0, alias: '' };
+  if (/^\d+$/.test(s)) {
+    const version = Number(s);
+    if (version < 1 || !Number.isSafeInteger(version)) throw new InvalidArgumentError(`model_version "${raw}" is invalid: expected a positive integer or an alias name`);
+    return { version, alias: '' };
+  }
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(s)) {
+    throw new InvalidArgumentError(`model_version "${raw}" is invalid: expected a version number or an alias (lower-case DNS label)`);
+  }
+  return { version: 0, alias: s };
+}
+
+/** Picks one target by weight (canary split); `random` is injectable for tests. */
+export function pickTarget(resolved: ResolvedModel, random: () => number = Math.random): RegistryModelVersion {
+  const targets = resolved.targets;
+  if (targets.length === 1) return targets[0]!.version;
+  const total = targets.reduce((s, t) => s + t.weight, 0);
+  let r = random() * total;
+  for (const t of targets) {
+    r -= t.weight;
+    if (r < 0) return t.version;
+  }
+  return targets[targets.length - 1]!.version;
+}
+
+/**
+ * What the gateway knows about models: resolutions cached per (model, selector), dropped the moment the
+ * registry's change feed reports a change to that model (so a promote or rollback takes effect within the
+ * feed's latency, well under a second), and after a TTL as a safety net. When the registry is down, the
+ * last good resolution keeps being served.
+ */
+export class ModelCatalog {
+  private readonly cache = new Map<string, CacheEntry>();
+  private stream: grpc.ClientReadableStream<unknown> | undefined;
+  private resumeToken = '';
+  private stopped = false;
+  private retryMs = 200;
+  /** Called with the model name on every change event (for metrics/statistics resets). */
+  onChange: ((model: string) => void) | undefined;
+
+  constructor(private readonly registry: RegistryClient, private readonly logger: Logger, private readonly ttlMs: number) {}
+
+  /** Starts following the change feed. */
+  start(): void {
+    this.openWatch();
+  }
+
+  private openWatch(): void {
+    if (this.stopped) return;
+    let stream: grpc.ClientReadableStream<unknown>;
+    try {
+      stream = this.registry.watch(this.resumeToken);
+    } catch (err) {
+      this.scheduleRewatch((err as Error).message);
+      return;
+    }
+    this.stream = stream;
+    stream.on('data', (event: RegistryWatchEvent) => {
+      this.retryMs = 200;
+      this.resumeToken = event.token || this.resumeToken;
+      if (event.kind === 'HEARTBEAT') return;
+      this.invalidate(event.model);
+      this.onChange?.(event.model);
+    });
+    stream.on('error', (err: grpc.ServiceError) => {
+      if (this.stopped || err.code === grpc.status.CANCELLED) return;
+      if (err.code === grpc.status.OUT_OF_RANGE) {
+        // Our resume point is older than the registry keeps: forget everything and start fresh.
+        this.resumeToken = '';
+        this.cache.clear();
+      }
+      this.scheduleRewatch(err.details || err.message);
+    });
+    stream.on('end', () => this.scheduleRewatch('stream ended'));
+  }
+
+  private scheduleRewatch(reason: string): void {
+    if (this.stopped) return;
+    this.stream?.removeAllListeners();
+    this.stream = undefined;
+    this.logger.debug({ reason, retryMs: this.retryMs }, 'registry watch lost; reconnecting');
+    // While the feed is down, cached resolutions may go stale: shorten their life to one retry period.
+    for (const entry of this.cache.values()) entry.expiresAtMs = Math.min(entry.expiresAtMs, Date.now() + 1000);
+    const timer = setTimeout(() => this.openWatch(), this.retryMs);
+    timer.unref();
+    this.retryMs = Math.min(this.retryMs * 2, 5000);
+  }
+
+  /** Drops every cached resolution of a model. */
+  invalidate(model: string): void {
+    for (const key of this.cache.keys()) if (key.startsWith(`${model}|`)) this.cache.delete(key);
+  }
+
+  /** Resolves a model name and the protocol's version string (number, alias, or "" for the default). */
+  async resolve(model: string, versionSelector: string): Promise<ResolvedModel> {
+    if (model === '') throw new InvalidArgumentError('model_name is empty: expected the name of a model');
+    const { version, alias } = parseVersionSelector(versionSelector);
+    const key = `${model}|${version}|${alias}`;
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit && hit.expiresAtMs > now) return hit.value;
+    const value = this.fetch(model, version, alias);
+    const entry: CacheEntry = { value, expiresAtMs: now + this.ttlMs };
+    this.cache.set(key, entry);
+    try {
+      entry.settled = await value;
+      return entry.settled;
+    } catch (err) {
+      if (this.cache.get(key) === entry) this.cache.delete(key);
+      // Registry unreachable: serve the last good answer rather than fail every request.
+      const stale = hit?.settled;
+      if (stale && !(err instanceof NotFoundError) && !(err instanceof InvalidArgumentError)) {
+        this.logger.warn({ model, err: (err as Error).message }, 'registry unavailable; serving the last known resolution');
+        this.cache.set(key, { value: Promise.resolve(stale), settled: stale, expiresAtMs: now + 1000 });
+        return stale;
+      }
+      throw err;
+    }
+  }
+
+  private async fetch(model: string, version: number, alias: string): Promise<ResolvedModel> {
+    const [res, info] = await Promise.all([this.registry.resolve(model, version, alias), this.registry.getModel(model)]);
+    const byVersion = new Map(res.versions.map((v) => [v.version, v]));
+    const targets = res.targets.map((t) => {
+      const v = byVersion.get(t.version);
+      if (!v) throw new MaasError(`registry resolved ${model} to version ${t.version} without its metadata`);
+      return { version: v, weight: t.weight };
+    });
+    if (targets.length === 0) throw new NotFoundError(`model "${model}" has no version to serve${alias ? ` under alias "${alias}"` : ''}`);
+    return { model, alias: res.alias, ownerTenant: info.owner_tenant, targets };
+  }
+
+  close(): void {
+    this.stopped = true;
+    this.stream?.cancel();
+    this.stream = undefined;
+  }
+}

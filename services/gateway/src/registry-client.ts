@@ -1,0 +1,61 @@
+import * as grpc from '@grpc/grpc-js';
+import { Balancer, type InstanceProvider } from '@maas/discovery';
+import { fromServiceError, isServiceError } from '@maas/errors';
+import { callUnary, createClient, deadlineIn } from '@maas/grpc-kit';
+import {
+  loadGrpcObject,
+  REGISTRY_PROTO_FILES,
+  type ModelRegistryClient,
+  type RegistryModel,
+  type RegistryModelVersion,
+  type RegistryProtoGrpcType,
+  type RegistryResolveResponse,
+} from '@maas/protos';
+
+/** The registry calls the gateway makes, over a balanced set of healthy registry instances. */
+export class RegistryClient {
+  readonly balancer: Balancer<ModelRegistryClient>;
+
+  constructor(provider: InstanceProvider, private readonly timeoutMs = 5000) {
+    const { grpcObject } = loadGrpcObject<RegistryProtoGrpcType>(REGISTRY_PROTO_FILES);
+    const Ctor = grpcObject.maas.registry.v1.ModelRegistry;
+    this.balancer = new Balancer(provider, (address) => createClient(Ctor, address));
+  }
+
+  private async call<Req, Res>(method: keyof ModelRegistryClient & string, request: Req): Promise<Res> {
+    const client = this.balancer.pick();
+    const fn = (client[method] as unknown as (...args: unknown[]) => grpc.ClientUnaryCall).bind(client);
+    try {
+      return await callUnary<Req, Res>(fn, request, { deadline: deadlineIn(this.timeoutMs) });
+    } catch (err) {
+      throw isServiceError(err) ? fromServiceError(err) : err;
+    }
+  }
+
+  /** Resolves a model name with an optional explicit version or alias. */
+  resolve(model: string, version: number, alias: string): Promise<RegistryResolveResponse> {
+    return this.call('Resolve', { model, version, alias });
+  }
+
+  getModel(name: string): Promise<RegistryModel> {
+    return this.call('GetModel', { name });
+  }
+
+  getVersion(model: string, version: number): Promise<RegistryModelVersion> {
+    return this.call('GetVersion', { model, version });
+  }
+
+  async listModels(): Promise<RegistryModel[]> {
+    const res = await this.call<object, { models: RegistryModel[] }>('ListModels', {});
+    return res.models;
+  }
+
+  /** Opens the change feed on one registry instance. */
+  watch(resumeToken: string): grpc.ClientReadableStream<unknown> {
+    return this.balancer.pick().Watch({ resume_token: resumeToken, models: [] });
+  }
+
+  close(): void {
+    this.balancer.close();
+  }
+}

@@ -1,0 +1,74 @@
+import * as os from 'node:os';
+import type * as http from 'node:http';
+import Redis from 'ioredis';
+import { createProvider } from '@maas/discovery';
+import { loadGrpcObject, INFERENCE_PROTO_FILES, type InferenceProtoGrpcType } from '@maas/protos';
+import { JobProducer } from '@maas/queue';
+import type { ServiceDefinition } from '@maas/runtime';
+import { Authenticator } from './auth';
+import { gatewaySettings } from './config';
+import { GatewayState } from './gateway-state';
+import { inferenceHandlers } from './grpc-inference';
+import { createHttpServer, listenHttp } from './http-server';
+import { InferenceService } from './infer';
+import { gatewayMetrics } from './metrics';
+import { ModelCatalog } from './model-catalog';
+import { RateLimiter } from './rate-limit';
+import { RegistryClient } from './registry-client';
+import { StatisticsStore } from './statistics';
+
+/** The gateway: Open Inference Protocol v2 over gRPC and HTTP in front of the queue and the workers. */
+export const gatewayService: ServiceDefinition<typeof gatewaySettings> = {
+  name: 'maas-gateway',
+  summary: 'maas gateway: Open Inference Protocol v2 (KServe) over gRPC and HTTP/JSON; auth, quotas, canaries, backpressure.',
+  defaultPorts: { grpcPort: 8001, metricsPort: 8002 },
+  settings: gatewaySettings,
+  setup: async ({ config, logger, registry, server }) => {
+    const auth = new Authenticator(config.authEnabled, config.authKeysFile);
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true });
+    redis.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));
+    await redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'Redis not reachable yet; retrying in the background'));
+    const registryClient = new RegistryClient(createProvider(config, 'maas-registry', logger));
+    const workers = createProvider(config, 'maas-worker', logger);
+    const catalog = new ModelCatalog(registryClient, logger, config.catalogTtlMs);
+    const gatewayId = config.gatewayId || `${os.hostname()}-${process.pid}`;
+    const producer = new JobProducer({ redisUrl: config.redisUrl, gatewayId, logger, defaultMaxDepth: config.queueMaxDepth });
+    const stats = new StatisticsStore();
+    const metrics = gatewayMetrics(registry);
+    const inference = new InferenceService({
+      catalog,
+      producer,
+      limiter: new RateLimiter(redis, config.rateLimitPerSecond, config.rateLimitBurst),
+      metrics,
+      stats,
+      queueMaxDepth: config.queueMaxDepth,
+    });
+    const state = new GatewayState(inference, catalog, registryClient, workers, stats, config.defaultTimeoutMs, () => redis.status === 'ready');
+    const { grpcObject, packageDefinition } = loadGrpcObject<InferenceProtoGrpcType>(INFERENCE_PROTO_FILES);
+    server.addService('inference.GRPCInferenceService', grpcObject.inference.GRPCInferenceService.service, inferenceHandlers(state, auth, logger), packageDefinition);
+    let httpServer: http.Server | undefined;
+
+    return {
+      tags: ['v1', 'oip-v2'],
+      meta: { httpPort: String(config.httpPort), gatewayId },
+      ready: async () => {
+        await producer.start();
+        catalog.start();
+        httpServer = createHttpServer(state, auth, logger, config.maxMessageBytes);
+        const port = await listenHttp(httpServer, config.bindAddress, config.httpPort);
+        logger.info({ httpPort: port }, 'HTTP/JSON listening');
+      },
+      drain: async () => {
+        // Stop taking HTTP requests; in-flight ones finish (their replies still arrive on our stream).
+        await new Promise<void>((resolve) => (httpServer ? httpServer.close(() => resolve()) : resolve()));
+      },
+      close: async () => {
+        catalog.close();
+        registryClient.close();
+        workers.close();
+        await producer.close();
+        redis.disconnect();
+      },
+    };
+  },
+};
