@@ -35,6 +35,7 @@ export function loadGrpcObject<T>(files: readonly string[]): { packageDefinition
 }
 export * from './inference';
 export * from './registry';
+export * from './preprocess';
 
 // maas.registry.v1 (protos/maas/registry/v1/registry.proto): the grpc object type and every message.
 export type { ProtoGrpcType as RegistryProtoGrpcType } from './generated/registry';

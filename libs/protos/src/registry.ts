@@ -1,6 +1,4 @@
-// Re-exports of the generated maas.registry.v1 types, so services import them by package name.
-export type { ProtoGrpcType as RegistryProtoGrpcType } from './generated/registry';
-export type { ModelRegistryClient, ModelRegistryHandlers } from './generated/maas/registry/v1/ModelRegistry';
+// Short aliases of the generated maas.registry.v1 output types (the full list is in index.ts).
 export type { ModelVersion__Output as RegistryModelVersion } from './generated/maas/registry/v1/ModelVersion';
 export type { ResolveResponse__Output as RegistryResolveResponse } from './generated/maas/registry/v1/ResolveResponse';
 export type { WatchEvent__Output as RegistryWatchEvent } from './generated/maas/registry/v1/WatchEvent';

@@ -1,5 +1,12 @@
+import { loadGrpcObject, type RegistryProtoGrpcType } from '@maas/protos';
 import type { ServiceDefinition } from '@maas/runtime';
 import { registrySettings } from './config';
+import { registryHandlers } from './grpc-service';
+import { registryMetrics } from './metrics';
+import { Repository } from './repository';
+
+/** Full name of the gRPC service (also its health-check name). */
+export const REGISTRY_GRPC_SERVICE = 'maas.registry.v1.ModelRegistry';
 
 /** The model registry service: versions, aliases, artifacts, change feed. */
 export const registryService: ServiceDefinition<typeof registrySettings> = {
@@ -7,5 +14,34 @@ export const registryService: ServiceDefinition<typeof registrySettings> = {
   summary: 'maas model registry: models, versions, aliases, artifacts and a change feed over gRPC.',
   defaultPorts: { grpcPort: 8101, metricsPort: 8102 },
   settings: registrySettings,
-  setup: async () => ({ tags: ['v1'] }),
+  setup: async ({ config, logger, registry, server }) => {
+    const repository = await Repository.open({
+      root: config.registryRoot,
+      watchHistoryEvents: config.registryWatchHistoryEvents,
+      aliasHistoryEntries: config.registryAliasHistoryEntries,
+      logger,
+    });
+    const metrics = registryMetrics(registry, () => repository);
+    let beginShutdown = (): void => undefined;
+    const shutdown = new Promise<void>((resolve) => {
+      beginShutdown = resolve;
+    });
+    const { packageDefinition, grpcObject } = loadGrpcObject<RegistryProtoGrpcType>(['maas/registry/v1/registry.proto']);
+    const handlers = registryHandlers({
+      repository,
+      metrics,
+      logger,
+      maxArtifactBytes: config.registryMaxArtifactBytes,
+      uploadIdleTimeoutMs: config.registryUploadIdleTimeoutMs,
+      watchHeartbeatMs: config.registryWatchHeartbeatMs,
+      shutdown,
+    });
+    server.addService(REGISTRY_GRPC_SERVICE, grpcObject.maas.registry.v1.ModelRegistry.service, handlers, packageDefinition);
+    return {
+      tags: ['v1'],
+      meta: { root: repository.root },
+      drain: async () => beginShutdown(),
+      close: () => repository.close(),
+    };
+  },
 };

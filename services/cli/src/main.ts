@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { describeError } from './cli-error';
+import { modelsCommand } from './commands/models';
+
+// Wiring only: each command group lives in src/commands/<group>.ts and is added here.
+const program = new Command('maas')
+  .description('maas — Model-as-a-Service command line')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .addCommand(modelsCommand());
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`error: ${describeError(err)}\n`);
+  process.exitCode = 1;
+});
