@@ -2,6 +2,7 @@ import type { InstanceProvider } from '@maas/discovery';
 import { NotFoundError } from '@maas/errors';
 import type { RegistryModelVersion } from '@maas/protos';
 import type { InferenceService } from './infer';
+import type { PreprocessPipeline } from './pipeline-client';
 import { parseVersionSelector, type ModelCatalog } from './model-catalog';
 import type { RegistryClient } from './registry-client';
 import type { StatisticsStore } from './statistics';
@@ -23,6 +24,7 @@ export class GatewayState {
     private readonly stats: StatisticsStore,
     readonly defaultTimeoutMs: number,
     private readonly redisReady: () => boolean,
+    private readonly pipeline: PreprocessPipeline,
   ) {}
 
   /** Ready when Redis is connected and the registry and at least one worker are discoverable. */
@@ -39,7 +41,11 @@ export class GatewayState {
     const resolved = await this.catalog.resolve(model, selector);
     const first = resolved.targets[0]!.version;
     const info = await this.registry.getModel(model);
-    return { version: first, allVersions: info.versions };
+    if (!first.config?.pipeline_json) return { version: first, allVersions: info.versions };
+    // A pipelined version shows clients what they send (raw items) and get (answers), not the tensors.
+    const shape = await this.pipeline.describe(first);
+    const outputs = shape.outputs.length > 0 ? shape.outputs : first.outputs;
+    return { version: { ...first, inputs: shape.inputs, outputs }, allVersions: info.versions };
   }
 
   /** Ready = the version resolves and a worker is there to serve it; unknown models are simply not ready. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import { DeadlineExceededError, InternalError, MaasError, fromServiceError, toGrpcStatus } from '@maas/errors';
+import { DeadlineExceededError, InternalError, MaasError, UnavailableError, fromServiceError, toGrpcStatus } from '@maas/errors';
 import { statusName } from '@maas/grpc-kit';
 import type { Logger } from '@maas/logging';
 import type { RegistryModelVersion } from '@maas/protos';
@@ -52,12 +52,19 @@ export interface InferContext {
   logger: Logger;
 }
 
+/** What preprocessing hands to postprocessing for one request: which items made it into the batch. */
+export interface PipelineState {
+  itemCount: number;
+  keptItems: number[];
+  dropped: unknown[];
+}
+
 /** Turns pre/post-processing on for versions that declare a pipeline (implemented over the preprocess service). */
 export interface PipelineRunner {
-  /** Raw inputs (BYTES items) → model input tensors. */
-  pre(version: RegistryModelVersion, inputs: readonly WireTensor[], ctx: InferContext): Promise<WireTensor[]>;
-  /** Model outputs → final outputs. */
-  post(version: RegistryModelVersion, outputs: readonly WireTensor[], rows: number, ctx: InferContext): Promise<WireTensor[]>;
+  /** Raw inputs (one BYTES tensor, an element per item) → model input tensors. */
+  pre(version: RegistryModelVersion, inputs: readonly WireTensor[], ctx: InferContext): Promise<{ tensors: WireTensor[]; state: PipelineState }>;
+  /** Model outputs → final answer tensors. */
+  post(version: RegistryModelVersion, outputs: readonly WireTensor[], state: PipelineState, ctx: InferContext): Promise<WireTensor[]>;
 }
 
 const paramValue = (p: ParameterValue): string | number | boolean | undefined =>
@@ -118,10 +125,14 @@ export class InferenceService {
     const pipelineSpec = target.config?.pipeline_json ?? '';
     let inputs: WireTensor[];
     let preMs = 0;
-    if (pipelineSpec !== '' && this.deps.pipeline) {
+    let pipelineState: PipelineState | undefined;
+    if (pipelineSpec !== '') {
+      if (!this.deps.pipeline) throw new UnavailableError(`model "${target.model}" needs preprocessing and no preprocess service is configured`);
       const raw = decodeInferInputs(request.inputs, request.raw_input_contents).map(toWire);
       const t0 = performance.now();
-      inputs = await this.deps.pipeline.pre(target, raw, ctx);
+      const pre = await this.deps.pipeline.pre(target, raw, ctx);
+      inputs = pre.tensors;
+      pipelineState = pre.state;
       preMs += performance.now() - t0;
     } else {
       const decoded = decodeInferInputs(request.inputs, request.raw_input_contents);
@@ -150,9 +161,9 @@ export class InferenceService {
     );
     if (!result.ok) throw errorFromResult(result.code, result.message);
     let outputs = result.outputs;
-    if (pipelineSpec !== '' && this.deps.pipeline) {
+    if (pipelineState && this.deps.pipeline) {
       const t0 = performance.now();
-      outputs = await this.deps.pipeline.post(target, outputs, rowsOf(inputs), ctx);
+      outputs = await this.deps.pipeline.post(target, outputs, pipelineState, ctx);
       preMs += performance.now() - t0;
       this.deps.metrics.preprocessSeconds.observe({ model: target.model, version: String(target.version) }, preMs / 1000);
     }
@@ -171,8 +182,7 @@ export class InferenceService {
 }
 
 function toWire(t: Parameters<typeof tensorToRaw>[0]): WireTensor {
-  const raw = tensorToRaw(t);
-  return { name: t.name, datatype: t.datatype, shape: [...t.shape], data: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) };
+  return { name: t.name, datatype: t.datatype, shape: [...t.shape], data: tensorToRaw(t) };
 }
 
 function rowsOf(inputs: readonly WireTensor[]): number {

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import type * as http from 'node:http';
 import Redis from 'ioredis';
-import { createProvider } from '@maas/discovery';
+import { StaticProvider, createProvider } from '@maas/discovery';
 import { loadGrpcObject, INFERENCE_PROTO_FILES, type InferenceProtoGrpcType } from '@maas/protos';
 import { JobProducer } from '@maas/queue';
 import type { ServiceDefinition } from '@maas/runtime';
@@ -13,6 +13,7 @@ import { createHttpServer, listenHttp } from './http-server';
 import { InferenceService } from './infer';
 import { gatewayMetrics } from './metrics';
 import { ModelCatalog } from './model-catalog';
+import { PreprocessPipeline } from './pipeline-client';
 import { RateLimiter } from './rate-limit';
 import { RegistryClient } from './registry-client';
 import { StatisticsStore } from './statistics';
@@ -34,6 +35,11 @@ export const gatewayService: ServiceDefinition<typeof gatewaySettings> = {
     const gatewayId = config.gatewayId || `${os.hostname()}-${process.pid}`;
     const producer = new JobProducer({ redisUrl: config.redisUrl, gatewayId, logger, defaultMaxDepth: config.queueMaxDepth });
     const stats = new StatisticsStore();
+    // Preprocessing is optional: with static discovery and no preprocess peer, pipelined models answer UNAVAILABLE.
+    const preprocessPeers = config.discovery === 'static' && !config.staticPeers.includes('maas-preprocess=')
+      ? new StaticProvider('maas-preprocess', [])
+      : createProvider(config, 'maas-preprocess', logger);
+    const pipeline = new PreprocessPipeline(preprocessPeers);
     const metrics = gatewayMetrics(registry);
     const inference = new InferenceService({
       catalog,
@@ -42,8 +48,9 @@ export const gatewayService: ServiceDefinition<typeof gatewaySettings> = {
       metrics,
       stats,
       queueMaxDepth: config.queueMaxDepth,
+      pipeline,
     });
-    const state = new GatewayState(inference, catalog, registryClient, workers, stats, config.defaultTimeoutMs, () => redis.status === 'ready');
+    const state = new GatewayState(inference, catalog, registryClient, workers, stats, config.defaultTimeoutMs, () => redis.status === 'ready', pipeline);
     const { grpcObject, packageDefinition } = loadGrpcObject<InferenceProtoGrpcType>(INFERENCE_PROTO_FILES);
     server.addService('inference.GRPCInferenceService', grpcObject.inference.GRPCInferenceService.service, inferenceHandlers(state, auth, logger), packageDefinition);
     let httpServer: http.Server | undefined;
@@ -66,6 +73,7 @@ export const gatewayService: ServiceDefinition<typeof gatewaySettings> = {
         catalog.close();
         registryClient.close();
         workers.close();
+        pipeline.close();
         await producer.close();
         redis.disconnect();
       },

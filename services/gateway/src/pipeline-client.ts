@@ -1,0 +1,104 @@
+import * as grpc from '@grpc/grpc-js';
+import { Balancer, type InstanceProvider } from '@maas/discovery';
+import { InvalidArgumentError, fromServiceError, isServiceError } from '@maas/errors';
+import { callUnary, createClient, deadlineIn } from '@maas/grpc-kit';
+import {
+  loadGrpcObject,
+  PREPROCESS_PROTO_FILES,
+  type DescribePipelineResponse__Output,
+  type PostprocessResponse__Output,
+  type PreprocessDroppedItem__Output,
+  type PreprocessorClient,
+  type PreprocessProtoGrpcType,
+  type PreprocessResponse__Output,
+  type PreprocessTensor__Output,
+  type RegistryModelVersion,
+} from '@maas/protos';
+import type { WireTensor } from '@maas/queue';
+import { decodeBytesElements } from '@maas/tensor';
+import type { InferContext, PipelineRunner, PipelineState } from './infer';
+
+const toWire = (t: PreprocessTensor__Output): WireTensor => ({ name: t.name, datatype: t.datatype, shape: t.shape.map(Number), data: t.raw_contents });
+const fromWire = (t: WireTensor) => ({ name: t.name, datatype: t.datatype, shape: t.shape, raw_contents: t.data });
+
+/** What a pipelined version looks like to clients: its raw input and final outputs. */
+export interface PipelineShape {
+  inputKind: string;
+  inputs: Array<{ name: string; datatype: string; shape: number[] }>;
+  outputs: Array<{ name: string; datatype: string; shape: number[] }>;
+}
+
+/**
+ * Pre/post-processing through the maas-preprocess service (found via discovery). Raw inputs are one BYTES
+ * tensor with one element per item (an encoded image, a UTF-8 text, or a JSON object per row); the answer
+ * tensors come from the pipeline's post steps.
+ */
+export class PreprocessPipeline implements PipelineRunner {
+  private readonly balancer: Balancer<PreprocessorClient>;
+  private readonly shapes = new Map<string, Promise<PipelineShape>>();
+
+  constructor(provider: InstanceProvider, private readonly timeoutMs = 10_000) {
+    const { grpcObject } = loadGrpcObject<PreprocessProtoGrpcType>(PREPROCESS_PROTO_FILES);
+    const Ctor = grpcObject.maas.preprocess.v1.Preprocessor;
+    this.balancer = new Balancer(provider, (address) => createClient(Ctor, address));
+  }
+
+  private async call<Res>(method: 'Preprocess' | 'Postprocess' | 'DescribePipeline', request: object, deadlineUnixMs: number): Promise<Res> {
+    const client = this.balancer.pick();
+    const fn = (client[method] as unknown as (...args: unknown[]) => grpc.ClientUnaryCall).bind(client);
+    try {
+      return await callUnary<object, Res>(fn, request, { deadline: new Date(Math.min(deadlineUnixMs, deadlineIn(this.timeoutMs).getTime())) });
+    } catch (err) {
+      throw isServiceError(err) ? fromServiceError(err) : err;
+    }
+  }
+
+  /** The pipeline's raw inputs and final outputs (cached per version: versions are immutable, configs change via events). */
+  describe(version: RegistryModelVersion): Promise<PipelineShape> {
+    const key = `${version.model}|${version.version}|${version.config?.pipeline_json ?? ''}`;
+    let shape = this.shapes.get(key);
+    if (!shape) {
+      shape = this.call<DescribePipelineResponse__Output>('DescribePipeline', { pipeline: { model: version.model, version: version.version } }, Date.now() + this.timeoutMs).then((d) => ({
+        inputKind: d.input_kind,
+        inputs: d.inputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape.map(Number) })),
+        outputs: d.outputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape.map(Number) })),
+      }));
+      shape.catch(() => this.shapes.delete(key));
+      this.shapes.set(key, shape);
+    }
+    return shape;
+  }
+
+  async pre(version: RegistryModelVersion, inputs: readonly WireTensor[], ctx: InferContext): Promise<{ tensors: WireTensor[]; state: PipelineState }> {
+    const shape = await this.describe(version);
+    const expected = shape.inputs[0];
+    const raw = inputs.find((t) => t.name === expected?.name);
+    if (!expected || !raw || inputs.length !== 1 || raw.datatype !== 'BYTES' || raw.shape.length !== 1) {
+      throw new InvalidArgumentError(
+        `model "${version.model}" version ${version.version} takes raw ${shape.inputKind} input: expected exactly one input "${expected?.name ?? '?'}" BYTES [N] (one element per item), got ${inputs.map((t) => `"${t.name}" ${t.datatype}[${t.shape.join(',')}]`).join(', ') || 'none'}`,
+      );
+    }
+    const elements = decodeBytesElements(raw.name, raw.data, raw.shape[0] ?? 0);
+    const items = elements.map((e) =>
+      shape.inputKind === 'image' ? { image: e } : shape.inputKind === 'row' ? { row_json: e.toString('utf8') } : { text: e.toString('utf8') },
+    );
+    const res = await this.call<PreprocessResponse__Output>('Preprocess', { pipeline: { model: version.model, version: version.version }, items }, ctx.deadlineUnixMs);
+    if (res.kept_items.length === 0) {
+      throw new InvalidArgumentError(`every item was refused by the pipeline: ${res.dropped.map((d) => `item ${d.item}: ${d.message}`).join('; ')}`);
+    }
+    return { tensors: res.tensors.map(toWire), state: { itemCount: items.length, keptItems: res.kept_items, dropped: res.dropped } };
+  }
+
+  async post(version: RegistryModelVersion, outputs: readonly WireTensor[], state: PipelineState, ctx: InferContext): Promise<WireTensor[]> {
+    const res = await this.call<PostprocessResponse__Output>(
+      'Postprocess',
+      { pipeline: { model: version.model, version: version.version }, outputs: outputs.map(fromWire), item_count: state.itemCount, kept_items: state.keptItems, dropped: state.dropped as PreprocessDroppedItem__Output[] },
+      ctx.deadlineUnixMs,
+    );
+    return res.tensors.length > 0 ? res.tensors.map(toWire) : [...outputs];
+  }
+
+  close(): void {
+    this.balancer.close();
+  }
+}
