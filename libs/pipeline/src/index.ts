@@ -1,0 +1,17 @@
+export type * from './spec';
+export { validatePipelineSpec } from './validate';
+export { describePipeline, resultsToTensors, type PipelineDescription, type TensorDescription } from './describe';
+export { Pipeline, loadPipeline, type PreprocessResult, type RawItem } from './pipeline';
+export { ItemError, type ItemErrorReason } from './item-error';
+export { referencedFiles, readLines, TOKENIZER_CONFIG_FILE, type PipelineFiles, type ReferencedFiles } from './files';
+export type { StepObserver } from './step-timer';
+export type { Cell, DroppedItem, Row, TabularResult } from './tabular/tabular-pipeline';
+export type { ItemResult, PostResources } from './post/post-pipeline';
+export type { ClassScore } from './post/top-k';
+export type { CtcText } from './post/ctc';
+export type { Pixels } from './image/pixels';
+export { decodeImage, resizeTarget, sniffImageFormat, MAX_INPUT_PIXELS, type ImageFormat } from './image/codec';
+export { ctcGreedyDecode } from './post/ctc';
+export { topK } from './post/top-k';
+export { softmaxInPlace, sigmoidInPlace } from './post/activations';
+export { wordPieceTokenizerJson } from './text/tokenizer';

@@ -1,0 +1,7 @@
+export * from './service';
+export * from './config';
+export * from './metrics';
+export * from './handlers';
+export * from './pipeline-source';
+export * from './registry-client';
+export * from './wire';
