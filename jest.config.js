@@ -2,7 +2,8 @@
 // harness), e2e (the services as real processes). `make test` runs all three.
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] };
 const moduleNameMapper = { '^@maas/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts' };
-const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
+// The environment shares typed-array constructors with the outer realm so onnxruntime-node works in tests.
+const common = { transform, moduleNameMapper, testEnvironment: '<rootDir>/test/jest-environment.js', rootDir: __dirname };
 const where = ['<rootDir>/libs', '<rootDir>/services', '<rootDir>/test', '<rootDir>/bench'];
 
 module.exports = {

@@ -1,4 +1,3 @@
-/** @jest-environment ./services/preprocess/test-data/ort-environment.js */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -70,11 +70,16 @@ describe('version config', () => {
     expect(versionConfigProblems(normalizeVersionConfig(null), false)).toEqual([]);
   });
 
-  it('checks pipeline specs through the validatePipelineSpec hook', () => {
-    expect(validatePipelineSpec({ preprocess: [{ kind: 'decode-image' }], postprocess: [{ kind: 'softmax' }] })).toEqual([]);
-    expect(validatePipelineSpec({ steps: [{ op: 'tokenize' }] })).toEqual([]);
-    expect(validatePipelineSpec({ steps: [{}] })).toEqual(['pipeline_json steps[0] must name its step with a "kind" string']);
-    expect(validatePipelineSpec({ name: 'x' })).toHaveLength(1);
+  it('checks pipeline specs with the preprocessing library', () => {
+    const ok = {
+      input: { kind: 'image', name: 'image' },
+      preprocess: [{ op: 'decode' }, { op: 'resize', height: 48, keepAspect: true, maxWidth: 192 }, { op: 'to_tensor', name: 'x', layout: 'CHW' }],
+      postprocess: [{ op: 'softmax' }, { op: 'top_k', k: 1 }],
+    };
+    const problems = validatePipelineSpec(ok);
+    expect(problems).toEqual([]);
+    expect(validatePipelineSpec({ input: { kind: 'image' }, preprocess: [{ op: 'resize', height: -3 }] })[0]).toMatch(/^pipeline_json: .*resize/);
+    expect(validatePipelineSpec({ steps: [{}] })).toHaveLength(1);
     expect(validatePipelineSpec('text')).toHaveLength(1);
   });
 

@@ -1,8 +1,8 @@
 // Jest environment for tests that run onnxruntime-node: Jest gives each test file its own realm, so a
 // Float32Array made by ORT's native code (the outer realm) fails onnxruntime-common's `instanceof` checks
 // inside the sandbox ("A float32 tensor's data must be type of Float32Array"). Sharing the typed-array
-// constructors of the outer realm makes both sides agree. Use with a docblock at the top of a test file:
-//   /** @jest-environment ./services/preprocess/test-data/ort-environment.js */
+// constructors of the outer realm makes both sides agree. Shared by every test project:
+// jest.config.js uses it for every project.
 const { TestEnvironment } = require('jest-environment-node');
 
 const TYPED_ARRAYS = [
