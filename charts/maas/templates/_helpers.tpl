@@ -1,0 +1,366 @@
+{{/*
+Names, labels and the env contract shared by every template. The MAAS_* environment a service
+reads is built in one place (maas.env.common and its per-component callers below) so a renamed
+setting is changed here once.
+*/}}
+
+{{- define "maas.name" -}}
+{{- default "maas" .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "maas.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else if contains (include "maas.name" .) .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name (include "maas.name" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* "<fullname>-<suffix>", kept within the 63 characters a DNS label allows. */}}
+{{- define "maas.componentName" -}}
+{{- printf "%s-%s" (include "maas.fullname" .root) .name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "maas.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Selector labels: name and instance only. Workloads add their component (and pool) to stay disjoint; version and chart never enter a selector because selectors are immutable. */}}
+{{- define "maas.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "maas.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* The full app.kubernetes.io/* set for metadata.labels. */}}
+{{- define "maas.labels" -}}
+{{ include "maas.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: maas
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ include "maas.chart" . }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Labels of a component: call with (dict "root" $ "component" "gateway"). */}}
+{{- define "maas.componentLabels" -}}
+{{ include "maas.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "maas.componentSelectorLabels" -}}
+{{ include "maas.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{/* Worker pool labels: (dict "root" $ "pool" $pool). */}}
+{{- define "maas.poolSelectorLabels" -}}
+{{ include "maas.componentSelectorLabels" (dict "root" .root "component" "worker") }}
+maas.dev/pool: {{ .pool.name }}
+{{- end -}}
+
+{{- define "maas.poolLabels" -}}
+{{ include "maas.componentLabels" (dict "root" .root "component" "worker") }}
+maas.dev/pool: {{ .pool.name }}
+{{- end -}}
+
+{{- define "maas.poolName" -}}
+{{- include "maas.componentName" (dict "root" .root "name" (printf "worker-%s" .pool.name)) -}}
+{{- end -}}
+
+{{/* Image reference: (dict "root" $ "image" .Values.gateway.image). */}}
+{{- define "maas.image" -}}
+{{- $tag := .image.tag | default .root.Values.image.tag | default .root.Chart.AppVersion -}}
+{{- printf "%s/%s:%s" (trimSuffix "/" .root.Values.image.registry) .image.repository $tag -}}
+{{- end -}}
+
+{{- define "maas.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "maas.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "maas.authSecretName" -}}
+{{- default (include "maas.componentName" (dict "root" . "name" "auth")) .Values.auth.existingSecret -}}
+{{- end -}}
+
+{{- define "maas.redisHost" -}}
+{{- include "maas.componentName" (dict "root" . "name" "redis") -}}
+{{- end -}}
+
+{{/* host:port of Redis, for KEDA's redis-streams trigger. */}}
+{{- define "maas.redisAddress" -}}
+{{- if .Values.redis.inChart.enabled -}}
+{{- printf "%s:6379" (include "maas.redisHost" .) -}}
+{{- else -}}
+{{- $u := urlParse .Values.redis.url -}}
+{{- if contains ":" $u.host -}}{{ $u.host }}{{- else -}}{{ printf "%s:6379" $u.host }}{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "maas.terminationGracePeriodSeconds" -}}
+{{- add (div .Values.shutdownGraceMs 1000) 5 -}}
+{{- end -}}
+
+{{/*
+The env contract. Call with (dict "root" $ "grpcPort" 8001 "metricsPort" 8002 "config" .Values.gateway.config "extraEnv" ...).
+*/}}
+{{- define "maas.env.common" -}}
+- name: MAAS_LOG_LEVEL
+  value: {{ .root.Values.logLevel | quote }}
+- name: MAAS_GRPC_PORT
+  value: {{ .grpcPort | quote }}
+- name: MAAS_METRICS_PORT
+  value: {{ .metricsPort | quote }}
+- name: MAAS_BIND_ADDRESS
+  value: "0.0.0.0"
+- name: MAAS_ADVERTISE_ADDRESS
+  valueFrom:
+    fieldRef:
+      fieldPath: status.podIP
+- name: MAAS_CONSUL_URL
+  value: {{ .root.Values.consul.url | quote }}
+{{- if .root.Values.redis.inChart.enabled }}
+- name: MAAS_REDIS_URL
+  value: {{ printf "redis://%s:6379" (include "maas.redisHost" .root) | quote }}
+{{- else if .root.Values.redis.existingSecret }}
+- name: MAAS_REDIS_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Values.redis.existingSecret }}
+      key: {{ .root.Values.redis.existingSecretKey }}
+{{- else }}
+- name: MAAS_REDIS_URL
+  value: {{ .root.Values.redis.url | quote }}
+{{- end }}
+- name: MAAS_SHUTDOWN_GRACE_MS
+  value: {{ .root.Values.shutdownGraceMs | quote }}
+{{- if .config }}
+- name: MAAS_CONFIG_FILE
+  value: /etc/maas/config/config.json
+{{- end }}
+{{- end -}}
+
+{{- define "maas.env.extra" -}}
+{{- range . }}
+- name: {{ .name }}
+  value: {{ .value | quote }}
+{{- end }}
+{{- end -}}
+
+{{- define "maas.env.gateway" -}}
+{{- $v := .Values.gateway -}}
+{{ include "maas.env.common" (dict "root" . "grpcPort" $v.grpcPort "metricsPort" $v.metricsPort "config" $v.config) }}
+- name: MAAS_HTTP_PORT
+  value: {{ $v.httpPort | quote }}
+- name: MAAS_AUTH_ENABLED
+  value: {{ .Values.auth.enabled | quote }}
+{{- if .Values.auth.enabled }}
+- name: MAAS_AUTH_KEYS_FILE
+  value: {{ printf "/etc/maas/auth/%s" .Values.auth.existingSecretKey | quote }}
+{{- end }}
+- name: MAAS_QUEUE_MAX_DEPTH
+  value: {{ $v.queueMaxDepth | quote }}
+{{- include "maas.env.extra" $v.extraEnv }}
+{{- end -}}
+
+{{- define "maas.env.registry" -}}
+{{- $v := .Values.registry -}}
+{{ include "maas.env.common" (dict "root" . "grpcPort" $v.grpcPort "metricsPort" $v.metricsPort "config" $v.config) }}
+- name: MAAS_REGISTRY_ROOT
+  value: /var/lib/maas/models
+- name: MAAS_REGISTRY_MAX_ARTIFACT_BYTES
+  value: {{ $v.maxArtifactBytes | int64 | quote }}
+{{- include "maas.env.extra" $v.extraEnv }}
+{{- end -}}
+
+{{- define "maas.env.preprocess" -}}
+{{- $v := .Values.preprocess -}}
+{{ include "maas.env.common" (dict "root" . "grpcPort" $v.grpcPort "metricsPort" $v.metricsPort "config" $v.config) }}
+{{- include "maas.env.extra" $v.extraEnv }}
+{{- end -}}
+
+{{/* (dict "root" $ "pool" $pool) */}}
+{{- define "maas.env.worker" -}}
+{{- $w := .root.Values.workers -}}
+{{ include "maas.env.common" (dict "root" .root "grpcPort" $w.grpcPort "metricsPort" $w.metricsPort "config" .pool.config) }}
+- name: MAAS_WORKER_POOL
+  value: {{ .pool.name | quote }}
+- name: MAAS_WORKER_MODELS
+  value: {{ join "," .pool.models | quote }}
+- name: MAAS_WORKER_MEMORY_BUDGET_BYTES
+  value: {{ .pool.memoryBudgetBytes | int64 | quote }}
+- name: MAAS_WORKER_EXECUTION_PROVIDERS
+  value: {{ join "," .pool.executionProviders | quote }}
+- name: MAAS_WORKER_CACHE_DIR
+  value: /var/cache/maas
+{{- include "maas.env.extra" .pool.extraEnv }}
+{{- end -}}
+
+{{- define "maas.env.scaler" -}}
+{{- $v := .Values.scaler -}}
+{{ include "maas.env.common" (dict "root" . "grpcPort" $v.grpcPort "metricsPort" $v.metricsPort "config" $v.config) }}
+- name: MAAS_SCALER_POLICY_FILE
+  value: /etc/maas/scaler/policy.json
+- name: MAAS_SCALER_DRY_RUN
+  value: {{ $v.dryRun | quote }}
+- name: MAAS_K8S_NAMESPACE
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.namespace
+{{- include "maas.env.extra" $v.extraEnv }}
+{{- end -}}
+
+{{/* Native gRPC probes: (dict "port" 8001 "probes" .Values.gateway.probes). */}}
+{{- define "maas.probes" -}}
+startupProbe:
+  grpc:
+    port: {{ .port }}
+  periodSeconds: {{ .probes.startupPeriodSeconds }}
+  timeoutSeconds: {{ .probes.timeoutSeconds }}
+  failureThreshold: {{ .probes.startupFailureThreshold }}
+livenessProbe:
+  grpc:
+    port: {{ .port }}
+  periodSeconds: {{ .probes.periodSeconds }}
+  timeoutSeconds: {{ .probes.timeoutSeconds }}
+  failureThreshold: {{ .probes.livenessFailureThreshold }}
+readinessProbe:
+  grpc:
+    port: {{ .port }}
+  periodSeconds: {{ .probes.periodSeconds }}
+  timeoutSeconds: {{ .probes.timeoutSeconds }}
+  failureThreshold: {{ .probes.readinessFailureThreshold }}
+{{- end -}}
+
+{{/* Pod-level settings every maas pod shares. */}}
+{{- define "maas.podCommon" -}}
+securityContext:
+  {{- toYaml .root.Values.podSecurityContext | nindent 2 }}
+terminationGracePeriodSeconds: {{ include "maas.terminationGracePeriodSeconds" .root }}
+{{- with .root.Values.image.pullSecrets }}
+imagePullSecrets:
+{{- range . }}
+  - name: {{ . }}
+{{- end }}
+{{- end }}
+{{- with .values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- if .values.affinity }}
+affinity:
+  {{- toYaml .values.affinity | nindent 2 }}
+{{- else if .spread }}
+affinity:
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          topologyKey: kubernetes.io/hostname
+          labelSelector:
+            matchLabels:
+              {{- include "maas.componentSelectorLabels" (dict "root" .root "component" .component) | nindent 14 }}
+{{- end }}
+{{- end -}}
+
+{{/* Volumes every maas container needs with a read-only root filesystem. */}}
+{{- define "maas.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: 256Mi
+{{- end -}}
+
+{{- define "maas.configVolume" -}}
+{{- if .config -}}
+- name: config
+  configMap:
+    name: {{ .name }}
+{{- end }}
+{{- end -}}
+
+{{- define "maas.configMount" -}}
+{{- if . -}}
+- name: config
+  mountPath: /etc/maas/config
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "maas.ports" -}}
+- name: grpc
+  containerPort: {{ .grpcPort }}
+  protocol: TCP
+- name: metrics
+  containerPort: {{ .metricsPort }}
+  protocol: TCP
+{{- end -}}
+
+{{/* Pools the maas scaler drives. */}}
+{{- define "maas.scalerPools" -}}
+{{- $pools := list -}}
+{{- range (include "maas.pools" . | fromJsonArray) -}}
+{{- if eq .autoscaling.mode "scaler" -}}
+{{- $pools = append $pools . -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $pools -}}
+{{- end -}}
+
+{{/*
+Deep merge for worker pools: (dict "base" $defaults "over" $pool) → JSON. Maps merge key by key so a
+pool can change one probe setting; false and 0 in a pool win (sprig's merge would drop them). The
+keys in maas.atomicPoolKeys are replaced whole: a pool's resources must not inherit a default
+memory limit below its own request.
+*/}}
+{{- define "maas.deepMerge" -}}
+{{- $out := deepCopy .base -}}
+{{- range $k, $v := .over -}}
+{{- $cur := get $out $k -}}
+{{- if and (kindIs "map" $v) (kindIs "map" $cur) (not (has $k (list "resources" "nodeSelector" "affinity" "config"))) -}}
+{{- $_ := set $out $k (include "maas.deepMerge" (dict "base" $cur "over" $v) | fromJson) -}}
+{{- else -}}
+{{- $_ := set $out $k $v -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
+{{- end -}}
+
+{{/* Every pool merged over workers.poolDefaults, as a JSON list. */}}
+{{- define "maas.pools" -}}
+{{- $pools := list -}}
+{{- range .Values.workers.pools -}}
+{{- $pools = append $pools (include "maas.deepMerge" (dict "base" $.Values.workers.poolDefaults "over" .) | fromJson) -}}
+{{- end -}}
+{{- toJson $pools -}}
+{{- end -}}
+
+{{/* MAAS_SCALER_POLICY_FILE contents: one entry per pool whose autoscaling.mode is "scaler". */}}
+{{- define "maas.scalerPolicy" -}}
+{{- $pools := list -}}
+{{- range (include "maas.scalerPools" . | fromJsonArray) }}
+{{- $s := .autoscaling.scaler }}
+{{- $pools = append $pools (dict
+    "name" .name
+    "deployment" (include "maas.poolName" (dict "root" $ "pool" .))
+    "models" .models
+    "minReplicas" .autoscaling.minReplicas
+    "maxReplicas" .autoscaling.maxReplicas
+    "targetBacklogDrainSeconds" $s.targetBacklogDrainSeconds
+    "maxQueueWaitMs" $s.maxQueueWaitMs
+    "scaleUpStabilizationSeconds" $s.scaleUpStabilizationSeconds
+    "scaleDownStabilizationSeconds" $s.scaleDownStabilizationSeconds
+    "cooldownSeconds" $s.cooldownSeconds
+    "jobsPerWorkerPerSecond" $s.jobsPerWorkerPerSecond) }}
+{{- end }}
+{{- toPrettyJson (dict "pools" $pools) }}
+{{- end -}}
