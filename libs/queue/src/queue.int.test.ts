@@ -1,0 +1,224 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { Redis } from 'ioredis';
+import { CancelledError, DeadlineExceededError, ResourceExhaustedError, UnavailableError } from '@maas/errors';
+import { silentLogger } from '@maas/logging';
+import { startRedis, waitFor, type RedisHandle } from '@maas/testing';
+import { JobConsumer, type JobConsumerOptions } from './consumer';
+import { keys } from './keys';
+import { JobProducer } from './producer';
+import type { Delivery, JobRequest, JobResult } from './types';
+
+const logger = silentLogger();
+let redis: RedisHandle;
+let admin: Redis;
+let n = 0;
+const closers: Array<() => Promise<void>> = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  admin = new Redis(redis.url);
+});
+afterEach(async () => {
+  while (closers.length) await closers.pop()!();
+});
+afterAll(async () => {
+  admin.disconnect();
+  await redis.stop();
+});
+
+/** A fresh model name per test, so tests never share a stream. */
+const model = (): string => `m${++n}`;
+
+function job(modelName: string, id: string, extra: Partial<JobRequest> = {}): JobRequest {
+  return {
+    id, model: modelName, version: 1, outputs: [], parameters: {}, deadlineUnixMs: 0, priority: 0,
+    inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 2], data: Buffer.from(new Float32Array([1, Number(id.replace(/\D/g, '') || 0)]).buffer) }],
+    ...extra,
+  };
+}
+
+async function producer(options: { maxDepth?: number } = {}): Promise<JobProducer> {
+  const p = new JobProducer({ redisUrl: redis.url, gatewayId: `g${++n}`, logger, defaultMaxDepth: options.maxDepth ?? 100 });
+  await p.start();
+  closers.push(() => p.close());
+  return p;
+}
+
+function consumer(id: string, options: Partial<JobConsumerOptions> = {}): JobConsumer {
+  const c = new JobConsumer({ redisUrl: redis.url, consumerId: id, logger, ...options });
+  closers.push(() => c.close());
+  return c;
+}
+
+const okResult = (d: Delivery, workerId: string): JobResult => ({
+  jobId: d.job.id, ok: true, workerId, batchSize: 1, queueWaitMs: 0, computeMs: 0, executionProvider: 'cpu',
+  outputs: d.job.inputs.map((t) => ({ ...t, name: 'y' })),
+});
+
+async function readUntil(c: JobConsumer, m: string, count: number): Promise<Delivery[]> {
+  const got: Delivery[] = [];
+  await waitFor(async () => {
+    got.push(...(await c.read(m, 1, count - got.length, 50)));
+    return got.length >= count;
+  }, 5000, `${count} deliveries`);
+  return got;
+}
+
+describe('JobProducer + JobConsumer on a real Redis', () => {
+  it('delivers a job with binary tensors and returns its single result', async () => {
+    const m = model();
+    const p = await producer();
+    const c = consumer('w1');
+    const pending = p.submit(job(m, 'j7', { parameters: { k: 1 } }));
+    const [d] = await readUntil(c, m, 1);
+    expect(d!.deliveryCount).toBe(1);
+    expect(d!.job.parameters).toEqual({ k: 1 });
+    expect(new Float32Array(new Uint8Array(d!.job.inputs[0]!.data).buffer)).toEqual(new Float32Array([1, 7]));
+    expect((await p.stats(m, 1))).toMatchObject({ depth: 1, inFlight: 1, waiting: 0 });
+    await c.reply(d!, okResult(d!, 'w1'));
+    const result = await pending;
+    expect(result.ok && result.outputs[0]!.data.equals(d!.job.inputs[0]!.data)).toBe(true);
+    expect(await p.stats(m, 1)).toEqual({ depth: 0, waiting: 0, inFlight: 0, oldestJobAgeMs: 0, deadLetters: 0 });
+  });
+
+  it('refuses a job atomically when the stream holds maxDepth jobs, and reports depth and age', async () => {
+    const m = model();
+    const p = await producer({ maxDepth: 2 });
+    void p.submit(job(m, 'a')).catch(() => undefined);
+    void p.submit(job(m, 'b')).catch(() => undefined);
+    await expect(p.submit(job(m, 'c'))).rejects.toBeInstanceOf(ResourceExhaustedError);
+    await new Promise((r) => setTimeout(r, 30));
+    const stats = await p.stats(m, 1);
+    expect(stats).toMatchObject({ depth: 2, waiting: 2, inFlight: 0 });
+    expect(stats.oldestJobAgeMs).toBeGreaterThanOrEqual(20);
+    void p.submit(job(m, 'd'), { maxDepth: 3 }).catch(() => undefined); // a per-call limit
+    await waitFor(async () => (await p.stats(m, 1)).depth === 3, 2000, 'third job queued');
+  });
+
+  it('rejects at the deadline; a worker later skips the expired job and answers DEADLINE_EXCEEDED', async () => {
+    const m = model();
+    const p = await producer();
+    const expired: string[] = [];
+    const c = consumer('w1', { events: { onExpired: (_k, id) => expired.push(id) } });
+    const started = Date.now();
+    await expect(p.submit(job(m, 'late', { deadlineUnixMs: Date.now() + 150 }))).rejects.toBeInstanceOf(DeadlineExceededError);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await c.read(m, 1, 10, 50)).toEqual([]);
+    expect(expired).toEqual(['late']);
+    const replies = await admin.xrange(keys.replies(`g${n}`), '-', '+');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]![1][1]).toContain(`"code":${GrpcStatus.DEADLINE_EXCEEDED}`);
+    expect((await p.stats(m, 1)).depth).toBe(0);
+  });
+
+  it('removes a cancelled job that no worker has taken', async () => {
+    const m = model();
+    const p = await producer();
+    const abort = new AbortController();
+    const pending = p.submit(job(m, 'x'), { signal: abort.signal });
+    await waitFor(async () => (await p.stats(m, 1)).depth === 1, 2000, 'job queued');
+    abort.abort();
+    await expect(pending).rejects.toBeInstanceOf(CancelledError);
+    await waitFor(async () => (await p.stats(m, 1)).depth === 0, 2000, 'job removed');
+  });
+
+  it('reclaims a job a dead worker held past the visibility timeout; the caller gets exactly one result', async () => {
+    const m = model();
+    const p = await producer();
+    const dead = consumer('dead', { visibilityTimeoutMs: 200 });
+    const alive = consumer('alive', { visibilityTimeoutMs: 200 });
+    const redelivered: number[] = [];
+    const rescuer = consumer('rescuer', { visibilityTimeoutMs: 200, events: { onRedelivery: (_k, _id, count) => redelivered.push(count) } });
+    const pending = p.submit(job(m, 'j1'));
+    const [held] = await readUntil(dead, m, 1);
+    expect(await alive.read(m, 1, 10, 50)).toEqual([]); // not before the timeout
+    await new Promise((r) => setTimeout(r, 250));
+    const [again] = await readUntil(rescuer, m, 1);
+    expect(again!.job.id).toBe('j1');
+    expect(again!.deliveryCount).toBe(2);
+    expect(redelivered).toEqual([2]);
+    await rescuer.reply(again!, okResult(again!, 'rescuer'));
+    await dead.reply(held!, okResult(held!, 'dead')); // the "dead" worker was only slow: a second reply
+    const result = await pending;
+    expect(result.ok && result.workerId).toBe('rescuer');
+    expect((await p.stats(m, 1)).depth).toBe(0);
+  });
+
+  it('dead-letters a job delivered more than maxDeliveries times and tells its caller', async () => {
+    const m = model();
+    const p = await producer();
+    const dead: string[] = [];
+    const options = { visibilityTimeoutMs: 100, maxDeliveries: 2, events: { onDeadLetter: (_k: string, id: string) => dead.push(id) } };
+    const pending = p.submit(job(m, 'crashy'));
+    const other = p.submit(job(m, 'fine'));
+    const c1 = consumer('c1', options);
+    expect(await readUntil(c1, m, 2)).toHaveLength(2); // c1 "crashes" holding both
+    await new Promise((r) => setTimeout(r, 150));
+    const c2 = consumer('c2', options);
+    const second = await readUntil(c2, m, 2); // delivery 2 of each; c2 answers only "fine"
+    const fine = second.find((d) => d.job.id === 'fine')!;
+    await c2.reply(fine, okResult(fine, 'c2'));
+    await new Promise((r) => setTimeout(r, 150));
+    const c3 = consumer('c3', options);
+    expect(await c3.read(m, 1, 10, 50)).toEqual([]); // delivery 3 > 2: dead letter instead
+    const result = await pending;
+    expect(result).toMatchObject({ ok: false, code: GrpcStatus.INTERNAL });
+    expect(!result.ok && result.message).toMatch(/crashy.*dead-letter.*delivered 2 times/);
+    expect((await other).ok).toBe(true);
+    expect(dead).toEqual(['crashy']);
+    expect(await p.stats(m, 1)).toMatchObject({ depth: 0, deadLetters: 1 });
+    const [[, fields]] = (await admin.xrange(keys.deadLetters(m, 1), '-', '+')) as [[string, string[]]];
+    expect(fields).toContain('reason');
+  });
+
+  it('fail() retries at once and dead-letters on the last attempt with the error', async () => {
+    const m = model();
+    const p = await producer();
+    const c = consumer('w', { maxDeliveries: 3 });
+    const pending = p.submit(job(m, 'poison'));
+    for (const attempt of [1, 2, 3]) {
+      const [d] = await readUntil(c, m, 1);
+      expect(d!.deliveryCount).toBe(attempt);
+      expect(await c.fail(d!, { message: 'Gather: index out of range' })).toBe(attempt < 3 ? 'retried' : 'dead-lettered');
+    }
+    const result = await pending;
+    expect(!result.ok && result.message).toMatch(/failed 3 times; last error: Gather: index out of range/);
+    expect((await p.stats(m, 1)).deadLetters).toBe(1);
+  });
+
+  it('release() hands a job to another worker at once without counting the delivery', async () => {
+    const m = model();
+    const p = await producer();
+    const pending = p.submit(job(m, 'r'));
+    const a = consumer('a');
+    const b = consumer('b');
+    const [d] = await readUntil(a, m, 1);
+    await a.release(d!);
+    const [again] = await readUntil(b, m, 1);
+    expect(again!.deliveryCount).toBe(1);
+    await b.reply(again!, okResult(again!, 'b'));
+    expect((await pending).ok).toBe(true);
+  });
+
+  it('returns high-priority jobs first within a read', async () => {
+    const m = model();
+    const p = await producer();
+    const results = [p.submit(job(m, 'n1')), p.submit(job(m, 'h1', { priority: 5 })), p.submit(job(m, 'n2'))];
+    const c = consumer('w');
+    await waitFor(async () => (await p.stats(m, 1)).depth === 3, 2000, 'queued');
+    const got = await c.read(m, 1, 10, 50);
+    expect(got.map((d) => d.job.id)).toEqual(['h1', 'n1', 'n2']);
+    for (const d of got) await c.reply(d, okResult(d, 'w'));
+    await Promise.all(results);
+  });
+
+  it('rejects UNAVAILABLE when Redis is down', async () => {
+    const own = await startRedis();
+    const p = new JobProducer({ redisUrl: own.url, gatewayId: 'gx', logger, defaultMaxDepth: 10 });
+    await p.start();
+    await own.stop();
+    await expect(p.submit(job('mx', 'u'))).rejects.toBeInstanceOf(UnavailableError);
+    await expect(p.stats('mx', 1)).rejects.toBeInstanceOf(UnavailableError);
+    await p.close();
+  });
+});

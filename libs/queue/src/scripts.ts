@@ -1,0 +1,39 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Redis, Result } from 'ioredis';
+
+/** The Lua scripts of src/scripts, each with its number of KEYS. One script = one atomic state change. */
+const SCRIPTS = {
+  maasEnqueue: { file: 'enqueue.lua', numberOfKeys: 1 },
+  maasReply: { file: 'reply.lua', numberOfKeys: 2 },
+  maasRequeue: { file: 'requeue.lua', numberOfKeys: 1 },
+  maasDeadLetter: { file: 'dead-letter.lua', numberOfKeys: 3 },
+  maasCancel: { file: 'cancel.lua', numberOfKeys: 1 },
+  maasStats: { file: 'stats.lua', numberOfKeys: 2 },
+} as const;
+
+type ScriptArg = string | Buffer | number;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    maasEnqueue(...args: ScriptArg[]): Result<string | null, Context>;
+    maasReply(...args: ScriptArg[]): Result<number, Context>;
+    maasRequeue(...args: ScriptArg[]): Result<string | null, Context>;
+    maasDeadLetter(...args: ScriptArg[]): Result<number, Context>;
+    maasCancel(...args: ScriptArg[]): Result<number, Context>;
+    maasStats(...args: ScriptArg[]): Result<[number, number, string, number], Context>;
+  }
+}
+
+// The .lua files stay in src/scripts (tsc does not copy them); from dist/ and from src/ alike they are
+// at ../src/scripts relative to this module's folder.
+const SCRIPT_DIR = path.resolve(__dirname, '..', 'src', 'scripts');
+let sources: Map<string, string> | undefined;
+
+/** Registers every queue script on a connection (ioredis defineCommand: EVALSHA with EVAL fallback). */
+export function defineQueueCommands(redis: Redis): void {
+  sources ??= new Map(Object.values(SCRIPTS).map((s) => [s.file, fs.readFileSync(path.join(SCRIPT_DIR, s.file), 'utf8')]));
+  for (const [name, script] of Object.entries(SCRIPTS)) {
+    redis.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: sources.get(script.file)! });
+  }
+}

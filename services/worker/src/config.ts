@@ -1,0 +1,41 @@
+import { bytes, integer, list, string, url } from '@maas/config';
+
+/** The worker's own settings (the common ones come from @maas/runtime). Env: MAAS_<SNAKE_CASE>. */
+export const workerSettings = {
+  redisUrl: url('redis://127.0.0.1:6379', 'Redis holding the job queue', ['redis:', 'rediss:']),
+  workerPool: string('default', 'pool this worker belongs to (Consul tag pool=<pool>; the scaler scales pools)', /^[a-z0-9][-a-z0-9]*$/, 'a pool name'),
+  workerModels: list(['*'], 'models to serve: names (their current versions: aliases + latest), name:version, or * for every model in the registry', /^(\*|[a-z0-9][-a-z0-9]*(:\d+)?)$/),
+  workerMemoryBudgetBytes: bytes(4 * 2 ** 30, 'loaded models are evicted least-recently-used to stay under this many bytes; a bigger model is an error'),
+  workerExecutionProviders: list(['cpu'], 'execution providers in order of preference: cpu, or cuda,cpu (CUDA falls back to CPU when it cannot start)', /^(cpu|cuda)$/),
+  workerCacheDir: string('.run/worker-cache', 'local folder for downloaded model artifacts (sha256-verified)'),
+  workerModelDir: string('', 'serve models from this folder (<dir>/<model>/<version>/model.onnx [+ config.json]) instead of the registry'),
+  workerVisibilityTimeoutMs: integer(30_000, 'a job held this long without an answer is taken by another worker', 100, 3_600_000),
+  workerMaxDeliveries: integer(3, 'deliveries after which a job goes to the dead-letter stream and its caller gets an error', 1, 100),
+  workerIdleUnloadMs: integer(600_000, 'unload a model not used for this long (0 = never)', 0, 86_400_000),
+  workerReadBlockMs: integer(500, 'how long one queue read waits for jobs (bounds how fast a drain starts)', 10, 10_000),
+  workerQueueStatsIntervalMs: integer(2000, 'how often queue depth and oldest-job age are refreshed for metrics', 100, 60_000),
+};
+
+/** The typed worker settings. */
+export type WorkerSettings = typeof workerSettings;
+
+/** A served-model entry of MAAS_WORKER_MODELS: a name, and a pinned version when given. */
+export interface ModelSelector {
+  model: string;
+  version?: number;
+}
+
+/** Parses MAAS_WORKER_MODELS items ("mlp", "ocr:3", "*"); `all` is true for "*". */
+export function parseModelSelectors(items: readonly string[]): { all: boolean; selectors: ModelSelector[] } {
+  const selectors: ModelSelector[] = [];
+  let all = false;
+  for (const item of items) {
+    if (item === '*') {
+      all = true;
+      continue;
+    }
+    const [model = '', version] = item.split(':');
+    selectors.push(version === undefined ? { model } : { model, version: Number(version) });
+  }
+  return { all, selectors };
+}

@@ -1,0 +1,11 @@
+export { workerService } from './service';
+export { workerSettings, parseModelSelectors, type ModelSelector, type WorkerSettings } from './config';
+export { FileModelSource } from './file-model-source';
+export { RegistryModelSource, type RegistryModelSourceOptions } from './registry-model-source';
+export { ModelCache, ModelTooBigError, type LoadedModel, type ModelCacheOptions } from './model-cache';
+export { WorkerMetrics, type JobOutcome } from './metrics';
+export { createSession, probeExecutionProvider, type ExecutionProvider, type CreatedSession } from './execution-providers';
+export { planBatches, prepareJob, runJobs, type PreparedJob } from './inference';
+export { InferenceWorker, type InferenceWorkerOptions } from './inference-worker';
+export { VersionWorker, type VersionWorkerDeps } from './version-worker';
+export { DEFAULT_VERSION_SETTINGS, settingsFromConfig, runtimeChanged, versionKey, type ModelSource, type SourceEvent, type VersionInfo, type VersionSettings, type VersionConfigJson } from './model-source';

@@ -1,0 +1,186 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { MaasError } from '@maas/errors';
+import type { Logger } from '@maas/logging';
+import type { Delivery, JobConsumer, JobResult } from '@maas/queue';
+import { planBatches, prepareJob, runJobs, type PreparedJob } from './inference';
+import type { WorkerMetrics, JobOutcome } from './metrics';
+import type { LoadedModel, ModelCache } from './model-cache';
+import type { VersionInfo } from './model-source';
+
+/** What a VersionWorker needs from the process. */
+export interface VersionWorkerDeps {
+  consumer: JobConsumer;
+  cache: ModelCache;
+  metrics: WorkerMetrics;
+  logger: Logger;
+  workerId: string;
+  readBlockMs: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Serves one model version: reads its stream, gathers a batch (up to max_batch_size jobs, waiting up to
+ * max_queue_delay for company, stopping early at a preferred size), runs it, replies per job. A run that
+ * throws is retried job by job so one poison input cannot fail its neighbours; a job that fails alone
+ * goes back to the queue until it reaches the delivery limit and is dead-lettered. stop() finishes the
+ * batch in progress and releases jobs gathered but not started, so nothing is lost.
+ */
+export class VersionWorker {
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: VersionWorkerDeps, private info: VersionInfo) {
+    this.log = deps.logger.child({ model: info.model, version: info.version });
+  }
+
+  /** Starts the read loop. */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** New settings (config changed); applies from the next batch. */
+  update(info: VersionInfo): void {
+    this.info = info;
+  }
+
+  /** Finishes the batch in progress, releases what was gathered, and ends the loop. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.loop;
+  }
+
+  private get labels(): { model: string; version: string } {
+    return { model: this.info.model, version: String(this.info.version) };
+  }
+
+  private batchLimit(): number {
+    const { maxBatchSize } = this.info.settings;
+    return this.info.batchDim && maxBatchSize > 0 ? maxBatchSize : 1;
+  }
+
+  private async run(): Promise<void> {
+    const { consumer } = this.deps;
+    while (!this.stopping) {
+      const { model, version, settings } = this.info;
+      const max = this.batchLimit();
+      let batch: Delivery[];
+      try {
+        batch = await consumer.read(model, version, max, this.deps.readBlockMs);
+      } catch (err) {
+        if (this.stopping) break;
+        this.log.warn({ err: (err as Error).message }, 'queue read failed; retrying');
+        await sleep(500);
+        continue;
+      }
+      if (batch.length === 0) continue;
+      const delayMs = settings.dynamicBatching ? settings.maxQueueDelayUs / 1000 : 0;
+      const preferred = new Set(settings.preferredBatchSizes);
+      const until = Date.now() + delayMs;
+      while (batch.length < max && !this.stopping && !preferred.has(batch.length)) {
+        const leftMs = until - Date.now();
+        if (leftMs < 1) break;
+        try {
+          batch.push(...(await consumer.read(model, version, max - batch.length, leftMs)));
+        } catch {
+          break;
+        }
+      }
+      if (this.stopping) {
+        await this.releaseAll(batch);
+        break;
+      }
+      await this.process(batch);
+    }
+  }
+
+  private async releaseAll(batch: readonly Delivery[]): Promise<void> {
+    for (const d of batch) {
+      await this.deps.consumer.release(d).catch((err: unknown) => this.log.warn({ err, jobId: d.job.id }, 'release failed; the job returns after the visibility timeout'));
+      this.count('released');
+    }
+    if (batch.length > 0) this.log.info({ jobs: batch.length }, 'released gathered jobs to other workers (draining)');
+  }
+
+  private count(outcome: JobOutcome, n = 1): void {
+    this.deps.metrics.jobs.inc({ ...this.labels, outcome }, n);
+  }
+
+  private async process(batch: Delivery[]): Promise<void> {
+    let model: LoadedModel;
+    try {
+      model = await this.deps.cache.acquire(this.info);
+    } catch (err) {
+      this.log.error({ err }, 'model could not be loaded');
+      const code = err instanceof MaasError ? err.code : GrpcStatus.UNAVAILABLE;
+      await Promise.all(batch.map((d) => this.failJob(d, code, `model ${this.info.model} v${this.info.version} could not be loaded: ${(err as Error).message}`)));
+      return;
+    }
+    try {
+      const prepared: Array<{ delivery: Delivery; job: PreparedJob }> = [];
+      for (const delivery of batch) {
+        try {
+          prepared.push({ delivery, job: prepareJob(delivery.job, model.session, this.info.batchDim) });
+        } catch (err) {
+          await this.answer(delivery, { jobId: delivery.job.id, ok: false, code: GrpcStatus.INVALID_ARGUMENT, message: (err as Error).message, workerId: this.deps.workerId }, 'invalid');
+        }
+      }
+      const groups = planBatches(prepared.map((p) => p.job), this.batchLimit(), this.info.batchDim);
+      for (const group of groups) await this.runGroup(model, group.map((i) => prepared[i]!));
+    } finally {
+      this.deps.cache.release(model);
+    }
+  }
+
+  private async runGroup(model: LoadedModel, group: Array<{ delivery: Delivery; job: PreparedJob }>): Promise<void> {
+    const startedMs = Date.now();
+    const started = process.hrtime.bigint();
+    let outputs;
+    try {
+      outputs = await runJobs(model.session, group.map((g) => g.job));
+    } catch (err) {
+      const message = (err as Error).message;
+      if (group.length > 1) {
+        this.log.warn({ jobs: group.length, err: message }, 'batch failed; running its jobs one by one to isolate the bad input');
+        for (const one of group) await this.runGroup(model, [one]);
+        return;
+      }
+      const d = group[0]!.delivery;
+      this.log.warn({ jobId: d.job.id, deliveryCount: d.deliveryCount, err: message }, 'model failed on a job');
+      await this.failJob(d, GrpcStatus.INTERNAL, `model ${this.info.model} v${this.info.version} failed on this input: ${message}`);
+      return;
+    }
+    const computeMs = Number(process.hrtime.bigint() - started) / 1e6;
+    const { metrics } = this.deps;
+    metrics.addBusy(computeMs);
+    metrics.batchSize.observe(this.labels, group.length);
+    metrics.computeSeconds.observe({ ...this.labels, execution_provider: model.executionProvider }, computeMs / 1000);
+    await Promise.all(group.map(({ delivery }, i) => {
+      const queueWaitMs = Math.max(0, startedMs - delivery.enqueuedUnixMs);
+      metrics.queueWaitSeconds.observe(this.labels, queueWaitMs / 1000);
+      return this.answer(delivery, { jobId: delivery.job.id, ok: true, outputs: outputs[i]!, workerId: this.deps.workerId, batchSize: group.length, queueWaitMs, computeMs, executionProvider: model.executionProvider }, 'ok');
+    }));
+  }
+
+  private async failJob(delivery: Delivery, code: number, message: string): Promise<void> {
+    try {
+      const outcome = await this.deps.consumer.fail(delivery, { code, message });
+      this.count(outcome === 'retried' ? 'retried' : 'dead_lettered');
+    } catch (err) {
+      this.log.warn({ err, jobId: delivery.job.id }, 'could not requeue a failed job; it returns after the visibility timeout');
+      this.count('error');
+    }
+  }
+
+  private async answer(delivery: Delivery, result: JobResult, outcome: JobOutcome): Promise<void> {
+    try {
+      await this.deps.consumer.reply(delivery, result);
+      this.count(outcome);
+    } catch (err) {
+      // Not acked: another worker will take it after the visibility timeout (at least once).
+      this.log.warn({ err, jobId: delivery.job.id }, 'reply failed; the job will be redelivered');
+      this.count('error');
+    }
+  }
+}
