@@ -16,8 +16,10 @@ node_modules/.modules.yaml: package.json pnpm-lock.yaml $(wildcard libs/*/packag
 
 deps: node_modules/.modules.yaml ## install node dependencies (pinned pnpm, frozen lockfile)
 
-tools: ## fetch redis-server and consul (pinned Debian packages) into .tools/
+tools: ## fetch pinned tools into .tools/: redis-server, consul, etcd + kube-apiserver, tritonclient + perf_analyzer
 	@scripts/tools/ensure-redis-consul.sh
+	@scripts/tools/ensure-kube.sh
+	@scripts/tools/ensure-python-tools.sh
 
 build: deps ## compile every package (tsc -b)
 	$(PNPM) exec tsc -b

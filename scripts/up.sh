@@ -48,7 +48,9 @@ if tcp_open "$REDIS_PORT"; then echo "  redis: reachable on $REDIS_PORT (not sta
   wait_tcp "$REDIS_PORT" redis
 fi
 if tcp_open "$CONSUL_PORT"; then echo "  consul: reachable on $CONSUL_PORT (not started by us)"; else
-  start consul .tools/bin/consul agent -dev -bind 127.0.0.1 -client 127.0.0.1 -http-port "$CONSUL_PORT" -log-level warn
+  # Consul's own server/serf ports (8300-8302) would collide with the workers' 8301/8302 on one host.
+  start consul .tools/bin/consul agent -dev -bind 127.0.0.1 -client 127.0.0.1 -http-port "$CONSUL_PORT" -log-level warn \
+    -server-port 18300 -serf-lan-port 18301 -serf-wan-port 18302 -grpc-port 18502 -dns-port 18600
   wait_tcp "$CONSUL_PORT" consul
 fi
 
@@ -68,7 +70,12 @@ for i in $(seq 1 "$WORKERS"); do
   service "worker-$i" worker $((8301 + (i - 1) * 10)) $((8302 + (i - 1) * 10)) MAAS_WORKER_CACHE_DIR="$run/worker-$i-cache"
 done
 service gateway gateway 8001 8002 MAAS_HTTP_PORT=8000
-service scaler scaler 8401 8402 MAAS_SCALER_DRY_RUN=true
+# The scaler acts on worker Deployments through the Kubernetes API; locally there is none to act on.
+if [ -n "${MAAS_SCALER_POLICY_FILE:-}" ]; then
+  service scaler scaler 8401 8402 MAAS_SCALER_DRY_RUN=true
+else
+  echo "  scaler: not started (it scales Kubernetes Deployments; set MAAS_SCALER_POLICY_FILE and a kubeconfig to run it, see docs/scaler.md)"
+fi
 
 if [ -x scripts/register-samples.sh ]; then scripts/register-samples.sh; fi
 

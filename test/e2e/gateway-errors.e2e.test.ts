@@ -52,13 +52,13 @@ describe('gateway refuses bad requests clearly and keeps serving', () => {
     await stack?.stop();
   });
 
-  const md = (key?: string): grpc.Metadata => {
+  const md = (key: string): grpc.Metadata => {
     const m = new grpc.Metadata();
-    if (key) m.set('authorization', `Bearer ${key}`);
+    if (key !== '') m.set('authorization', `Bearer ${key}`);
     return m;
   };
   const f32 = (n: number): Buffer => Buffer.from(new Float32Array(n).buffer);
-  const infer = (req: object, key: string | undefined = KEY_A, timeoutMs = 5000) =>
+  const infer = (req: object, key: string = KEY_A, timeoutMs = 5000) =>
     callUnary(client.ModelInfer.bind(client) as never, req, { deadline: deadlineIn(timeoutMs) }, md(key));
   const input = (over: object = {}) => ({ name: fx.identityInput, datatype: 'FP32', shape: [1, 4], ...over });
 
@@ -83,7 +83,7 @@ describe('gateway refuses bad requests clearly and keeps serving', () => {
     ['contents in the wrong field', () => infer({ model_name: 'identity', inputs: [input({ contents: { int_contents: [1, 2, 3, 4] } })] }), grpc.status.INVALID_ARGUMENT, /fp32_contents/],
     ['duplicate input name', () => infer({ model_name: 'identity', inputs: [input(), input()], raw_input_contents: [f32(4), f32(4)] }), grpc.status.INVALID_ARGUMENT, /duplicate/],
     ['unknown requested output', () => infer({ model_name: 'identity', inputs: [input()], raw_input_contents: [f32(4)], outputs: [{ name: 'logits' }] }), grpc.status.INVALID_ARGUMENT, /unknown output "logits"/],
-    ['no API key', () => infer({ model_name: 'identity', inputs: [input()], raw_input_contents: [f32(4)] }, undefined), grpc.status.UNAUTHENTICATED, /missing API key/],
+    ['no API key', () => infer({ model_name: 'identity', inputs: [input()], raw_input_contents: [f32(4)] }, ''), grpc.status.UNAUTHENTICATED, /missing API key/],
     ['unknown API key', () => infer({ model_name: 'identity', inputs: [input()], raw_input_contents: [f32(4)] }, 'not-a-key'), grpc.status.UNAUTHENTICATED, /unknown API key/],
     ["another tenant's model", () => infer({ model_name: 'other', inputs: [input()], raw_input_contents: [f32(4)] }), grpc.status.PERMISSION_DENIED, /tenant "tenant-a" may not use model "other"/],
     ['model outside the key\'s list', () => infer({ model_name: 'identity', inputs: [input()], raw_input_contents: [f32(4)] }, KEY_B), grpc.status.PERMISSION_DENIED, /may not use model "identity"/],
@@ -113,10 +113,10 @@ describe('gateway refuses bad requests clearly and keeps serving', () => {
   });
 
   it.each([
-    ['malformed JSON', '{"inputs": [', 400, /JSON/],
-    ['data length not matching shape', JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [1, 2] }] }), 400, /inputs\[0\]/],
-    ['no inputs', JSON.stringify({ inputs: [] }), 400, /inputs/],
-  ])('HTTP: %s → %d', async (_name, body, status, message) => {
+    ['malformed JSON → 400', '{"inputs": [', 400, /JSON/],
+    ['data length not matching shape → 400', JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [1, 2] }] }), 400, /inputs\[0\]/],
+    ['no inputs → 400', JSON.stringify({ inputs: [] }), 400, /inputs/],
+  ])('HTTP: %s', async (_name, body, status, message) => {
     const res = await fetch(`${stack.gateway.httpUrl}/v2/models/identity/infer`, { method: 'POST', headers: { authorization: `Bearer ${KEY_A}` }, body });
     expect(res.status).toBe(status);
     expect(((await res.json()) as { error: string }).error).toMatch(message);

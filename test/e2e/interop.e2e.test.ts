@@ -45,14 +45,16 @@ describe('interop with external KServe v2 clients', () => {
     const lastLine = run.stdout.trim().split('\n').pop() ?? '';
     if (run.status !== 0) throw new Error(`tritonclient check failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
     const report = JSON.parse(lastLine) as Record<string, boolean>;
-    expect(Object.keys(report).length).toBeGreaterThanOrEqual(20);
+    // 8 checks per protocol (live, ready, model ready, metadata, config, mlp, identity, unknown model).
+    expect(Object.keys(report).length).toBe(16);
     expect(Object.values(report).every(Boolean)).toBe(true);
   });
 
   it('perf_analyzer runs a short load against the gateway with no errors', () => {
     const run = spawnSync(perfAnalyzer, [
       '-m', 'identity', '-u', stack.gateway.grpcAddress, '-i', 'grpc', '-b', '1', '--shape', `${fx.identityInput}:4`,
-      '--concurrency-range', '2', '--measurement-interval', '1500', '--stability-percentage', '80', '--max-trials', '3',
+      // Count windows and a loose stability bound: this is an interop check on a shared, noisy machine, not a benchmark.
+      '--concurrency-range', '2', '--measurement-mode', 'count_windows', '--measurement-request-count', '200', '--stability-percentage', '500', '--max-trials', '5',
     ], { encoding: 'utf8', timeout: 120_000 });
     const output = `${run.stdout}\n${run.stderr}`;
     if (run.status !== 0) throw new Error(`perf_analyzer failed (exit ${run.status}):\n${output}`);

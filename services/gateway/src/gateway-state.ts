@@ -71,7 +71,13 @@ export class GatewayState {
         last_inference: s.lastInferenceUnixMs,
         inference_count: s.inferenceCount,
         execution_count: s.executionCount,
-        inference_stats: { success: d(s.success), fail: d(s.fail), queue: d(s.queue), compute_input: zero, compute_infer: d(s.computeInfer), compute_output: zero, cache_hit: zero, cache_miss: zero },
+        // Input/output copies happen inside the worker's compute time; their counts must equal compute_infer's
+        // (perf_analyzer checks that the three compute counts agree).
+        inference_stats: {
+          success: d(s.success), fail: d(s.fail), queue: d(s.queue),
+          compute_input: { count: s.computeInfer.count, ns: 0 }, compute_infer: d(s.computeInfer), compute_output: { count: s.computeInfer.count, ns: 0 },
+          cache_hit: zero, cache_miss: zero,
+        },
         batch_stats: [...s.batchSizes.entries()].map(([size, b]) => ({
           batch_size: size,
           compute_input: { count: b.count, ns: 0 },

@@ -67,7 +67,9 @@ export class RegistryModelSource implements ModelSource {
   async getVersion(model: string, version: number): Promise<VersionInfo> {
     const v = await this.call<object, RegistryModelVersion>('GetVersion', { model, version });
     const settings = settingsFromConfig(v.config as VersionConfigJson | null);
-    return { model, version, sha256: v.sha256, sizeBytes: Number(v.size_bytes), batchDim: v.batch_dim && settings.maxBatchSize > 0, settings };
+    // The worker needs model.onnx only: for a bundle its checksum and size are the file's, not the tar's.
+    const onnx = v.files.find((f) => f.path === 'model.onnx') ?? { sha256: v.sha256, size_bytes: v.size_bytes };
+    return { model, version, sha256: onnx.sha256, sizeBytes: Number(onnx.size_bytes), batchDim: v.batch_dim && settings.maxBatchSize > 0, settings };
   }
 
   async fetchArtifact(info: VersionInfo): Promise<string> {

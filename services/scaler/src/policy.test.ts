@@ -1,0 +1,58 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigError } from '@maas/errors';
+import { loadPolicyFile, parsePolicyDocument, POLICY_DEFAULTS } from './policy';
+
+describe('scaler policy', () => {
+  it('fills defaults, names the Deployment after the pool, and accepts the map form', () => {
+    const [cpu] = parsePolicyDocument({ pools: { cpu: { models: ['ocr-cls'] } } });
+    expect(cpu).toEqual({ name: 'cpu', deployment: 'maas-worker-cpu', models: ['ocr-cls'], ...POLICY_DEFAULTS });
+  });
+
+  it('accepts the list form with every field', () => {
+    const pools = parsePolicyDocument({
+      pools: [
+        {
+          name: 'gpu',
+          deployment: 'maas-gpu',
+          models: ['*'],
+          minReplicas: 1,
+          maxReplicas: 4,
+          targetBacklogDrainSeconds: 5,
+          maxQueueWaitMs: 250,
+          scaleUpStabilizationSeconds: 10,
+          scaleDownStabilizationSeconds: 600,
+          cooldownSeconds: 0,
+          jobsPerWorkerPerSecond: 120.5,
+        },
+      ],
+    });
+    expect(pools[0]).toMatchObject({ name: 'gpu', deployment: 'maas-gpu', models: ['*'], maxReplicas: 4, jobsPerWorkerPerSecond: 120.5 });
+  });
+
+  const bad: [string, unknown, RegExp][] = [
+    ['no pools', {}, /expected \{"pools"/],
+    ['a typo in a field', { pools: { cpu: { models: ['m'], maxReplica: 3 } } }, /unknown field "maxReplica"/],
+    ['min above max', { pools: { cpu: { models: ['m'], minReplicas: 5, maxReplicas: 2 } } }, /minReplicas=5 is above maxReplicas=2/],
+    ['a fractional replica count', { pools: { cpu: { models: ['m'], maxReplicas: 2.5 } } }, /maxReplicas=2.5: expected a number > 0 \(integer\)/],
+    ['maxReplicas 0', { pools: { cpu: { models: ['m'], maxReplicas: 0 } } }, /maxReplicas=0/],
+    ['no models', { pools: { cpu: {} } }, /models=undefined: expected a non-empty list/],
+    ['a bad pool name', { pools: { CPU_1: { models: ['m'] } } }, /pool name must be a DNS label/],
+    ['a string number', { pools: { cpu: { models: ['m'], cooldownSeconds: '30' } } }, /cooldownSeconds="30"/],
+    ['two pools on one Deployment', { pools: { a: { models: ['m'], deployment: 'w' }, b: { models: ['n'], deployment: 'w' } } }, /two pools have deployment "w"/],
+  ];
+  it.each(bad)('rejects %s with a message naming it', (_name, doc, message) => {
+    expect(() => parsePolicyDocument(doc)).toThrow(ConfigError);
+    expect(() => parsePolicyDocument(doc)).toThrow(message);
+  });
+
+  it('names the file when it cannot be read or parsed', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scaler-policy-'));
+    const file = path.join(dir, 'policy.json');
+    fs.writeFileSync(file, '{"pools": ');
+    expect(() => loadPolicyFile(file)).toThrow(`MAAS_SCALER_POLICY_FILE=${file}`);
+    expect(() => loadPolicyFile(path.join(dir, 'missing.json'))).toThrow(/cannot read MAAS_SCALER_POLICY_FILE/);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
