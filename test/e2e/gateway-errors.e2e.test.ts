@@ -4,6 +4,7 @@
  * its queue fills deterministically).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { callUnary, deadlineIn } from '@maas/grpc-kit';
@@ -26,7 +27,7 @@ describe('gateway refuses bad requests clearly and keeps serving', () => {
   let client: GRPCInferenceServiceClient;
 
   beforeAll(async () => {
-    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'maas-keys-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-keys-'));
     const keysFile = path.join(dir, 'keys.json');
     fs.writeFileSync(keysFile, JSON.stringify([
       { sha256: hashApiKey(KEY_A), tenant: 'tenant-a', models: ['identity', 'mlp', 'unserved'] },

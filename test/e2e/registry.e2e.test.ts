@@ -128,7 +128,8 @@ describe('registry service (real process, real files, real models)', () => {
       [{ batching: { max_batch_size: 8 } }, /needs a model whose dim 0 is a dynamic batch dimension/],
       [{ batching: { max_batch_size: 0, dynamic_batching: true } }, /dynamic_batching needs batching.max_batch_size > 0/],
       [{ pipeline_json: '{not json' }, /pipeline_json is not valid JSON/],
-      [{ pipeline_json: '[1,2]' }, /pipeline_json must be a JSON object/],
+      [{ pipeline_json: '[1,2]' }, /pipeline_json: .*expected a JSON object/],
+      [{ pipeline_json: '{"input":"image","preprocess":[{"op":"resize","height":-3}]}' }, /pipeline_json: .*resize/],
       [{ runtime: { execution_providers: ['cdua'] } }, /execution_providers holds "cdua"/],
     ];
     await registry.call('CreateModel', { name: 'fixed' });
@@ -137,7 +138,7 @@ describe('registry service (real process, real files, real models)', () => {
       expect(result.code).toBe(status.INVALID_ARGUMENT);
       expect(result.details).toMatch(message);
     }
-    const v = await upload(registry.client, FIXED, { model: 'fixed', config: { pipeline_json: '{"postprocess":[{"kind":"softmax"}]}', runtime: { execution_providers: ['cuda', 'cpu'], intra_op_threads: 2 } } });
+    const v = await upload(registry.client, FIXED, { model: 'fixed', config: { pipeline_json: '{"input":"text","preprocess":[{"op":"tokenize","file":"vocab.txt","maxLength":8}],"postprocess":[{"op":"softmax"}]}', runtime: { execution_providers: ['cuda', 'cpu'], intra_op_threads: 2 } } });
     expect(v).toMatchObject({ version: 1, batch_dim: false });
     const preferred = await codeOf(registry.call('UpdateVersionConfig', { model: 'ocr-cls', version: 1, config: { batching: { max_batch_size: 4, preferred_batch_sizes: [8] } } }));
     expect(preferred.details).toMatch(/preferred_batch_sizes holds 8; each must be 1..max_batch_size \(4\)/);

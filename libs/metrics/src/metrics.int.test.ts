@@ -1,8 +1,8 @@
 import { Counter, Histogram, LATENCY_BUCKETS_SECONDS, createMetricsRegistry, startMetricsServer } from './index';
 
-/** A strict-enough check of the Prometheus text exposition format (0.0.4). */
+/** A strict-enough check of the Prometheus text exposition format (0.0.4); Prometheus parses NaN case-insensitively. */
 function assertExpositionFormat(text: string): void {
-  const sample = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)( -?\d+)?$/;
+  const sample = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? (-?[0-9.eE+-]+|[Nn]a[Nn]|\+Inf|-Inf)( -?\d+)?$/;
   for (const line of text.split('\n')) {
     if (line === '') continue;
     if (line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;

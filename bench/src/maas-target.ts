@@ -1,0 +1,61 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startStack, type Stack } from '@maas/testing';
+import type { VersionConfig } from '@maas/protos';
+import type { BenchModel } from './models';
+import { registryClient, uploadModel } from './registry-upload';
+
+/** How maas serves each model: `<model>-batched` and `<model>-unbatched`, same file, same threads. */
+export interface MaasOptions {
+  workers: number;
+  maxBatchSize: number;
+  maxQueueDelayUs: number;
+  intraOpThreads: number;
+  interOpThreads: number;
+  /** When set, gateway and workers write V8 CPU profiles (cpu-profile-preload.ts) into this folder on exit. */
+  cpuProfileDir?: string;
+}
+
+/** The registry config of one variant. */
+export function versionConfig(variant: 'batched' | 'unbatched', options: MaasOptions): VersionConfig {
+  return {
+    batching: {
+      max_batch_size: options.maxBatchSize,
+      dynamic_batching: variant === 'batched',
+      max_queue_delay_us: variant === 'batched' ? options.maxQueueDelayUs : 0,
+      preferred_batch_sizes: [],
+    },
+    runtime: { execution_providers: ['cpu'], intra_op_threads: options.intraOpThreads, inter_op_threads: options.interOpThreads, graph_optimization_level: 'all' },
+  };
+}
+
+/**
+ * Starts the platform as `make up` does (real Redis, Consul dev agent, registry, worker(s), gateway, each a
+ * process) on free ports and uploads both variants of every model. Resolves with the running stack.
+ */
+export async function startMaas(models: readonly BenchModel[], options: MaasOptions): Promise<Stack> {
+  const profileEnv: Record<string, string> = options.cpuProfileDir
+    ? { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.js')}`, MAAS_BENCH_CPU_PROF_DIR: options.cpuProfileDir }
+    : {};
+  if (options.cpuProfileDir) fs.mkdirSync(options.cpuProfileDir, { recursive: true });
+  // Workers start after the uploads, as in a deployment where models exist before workers scale up: each
+  // worker loads every model once at start, and no measurement overlaps a model load.
+  const stack = await startStack({ workers: 0, gatewayEnv: profileEnv, workerEnv: profileEnv });
+  try {
+    const registry = registryClient(stack.registry.address);
+    try {
+      for (const model of models) {
+        for (const variant of ['batched', 'unbatched'] as const) {
+          await uploadModel(registry, `${model.name}-${variant}`, model.file, versionConfig(variant, options));
+        }
+      }
+    } finally {
+      registry.close();
+    }
+    for (let i = 0; i < options.workers; i++) stack.workers.push(await stack.addWorker());
+    return stack;
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+}

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import type * as grpc from '@grpc/grpc-js';
+import { createClient } from '@maas/grpc-kit';
+import { loadGrpcObject, REGISTRY_PROTO_FILES, type ModelRegistryClient, type RegistryProtoGrpcType, type VersionConfig } from '@maas/protos';
+
+/** A maas.registry.v1 client. */
+export function registryClient(address: string): ModelRegistryClient {
+  const { grpcObject } = loadGrpcObject<RegistryProtoGrpcType>(REGISTRY_PROTO_FILES);
+  return createClient(grpcObject.maas.registry.v1.ModelRegistry, address);
+}
+
+/** Streams an ONNX file to the registry as a new version of `model` (created when missing); resolves with its version number. */
+export async function uploadModel(client: ModelRegistryClient, model: string, file: string, config: VersionConfig): Promise<number> {
+  const bytes = fs.readFileSync(file);
+  return new Promise<number>((resolve, reject) => {
+    const call = client.UploadVersion((err: grpc.ServiceError | null, res?: { version?: number }) =>
+      err ? reject(new Error(`uploading ${model} to the registry: ${err.message}`, { cause: err })) : resolve(res?.version ?? 0),
+    );
+    call.write({
+      metadata: {
+        model,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        size_bytes: bytes.length,
+        artifact_kind: 'onnx',
+        config,
+        create_model: true,
+        alias: '',
+        owner_tenant: '',
+      },
+    });
+    for (let off = 0; off < bytes.length; off += 256 * 1024) call.write({ chunk: bytes.subarray(off, off + 256 * 1024) });
+    call.end();
+  });
+}
