@@ -21,19 +21,19 @@ export const MLP = { inputs: 4, hidden: 8, classes: 3, w1: fixedWeights(4 * 8, 1
 
 /**
  * mlp: a tabular classifier. `x` float32 [batch, 4] → `probabilities` float32 [batch, 3]
- * = softmax(relu(x·W1 + b1)·W2 + b2), with fixed weights (MLP) so results are reproducible.
+ * = softmax(relu(x·W1 + b1)·W2 + b2), with fixed weights (MLP by default) so results are reproducible.
  */
-export function mlpModel(): Uint8Array {
+export function mlpModel(weights: Pick<typeof MLP, 'w1' | 'b1' | 'w2' | 'b2'> = MLP): Uint8Array {
   const { inputs, hidden, classes } = MLP;
   return buildModel({
     name: 'mlp',
     inputs: [{ name: 'x', type: 'float32', dims: ['batch', inputs] }],
     outputs: [{ name: 'probabilities', type: 'float32', dims: ['batch', classes] }],
     initializers: [
-      { name: 'w1', dims: [inputs, hidden], float32: MLP.w1 },
-      { name: 'b1', dims: [hidden], float32: MLP.b1 },
-      { name: 'w2', dims: [hidden, classes], float32: MLP.w2 },
-      { name: 'b2', dims: [classes], float32: MLP.b2 },
+      { name: 'w1', dims: [inputs, hidden], float32: weights.w1 },
+      { name: 'b1', dims: [hidden], float32: weights.b1 },
+      { name: 'w2', dims: [hidden, classes], float32: weights.w2 },
+      { name: 'b2', dims: [classes], float32: weights.b2 },
     ],
     nodes: [
       { op: 'MatMul', inputs: ['x', 'w1'], outputs: ['h0'] },

@@ -80,7 +80,8 @@ export class JobConsumer {
   }
 
   /**
-   * Up to maxCount jobs of one model version, blocking up to blockMs when none is waiting. Jobs held past
+   * Up to maxCount jobs of one model version, blocking up to blockMs when none is waiting (blockMs ≤ 0: never
+   * block; Redis checks blocking timeouts only every ~100 ms, so short waits belong to the caller). Jobs held past
    * the visibility timeout by another consumer are reclaimed first (XAUTOCLAIM). Higher priority first.
    */
   async read(model: string, version: number, maxCount: number, blockMs: number): Promise<Delivery[]> {
@@ -92,7 +93,7 @@ export class JobConsumer {
       for (const claimed of await this.reclaim(streamKey, maxCount)) entries.push(claimed);
       if (entries.length < maxCount && !this.closed) {
         const reader = await this.reader(streamKey);
-        const block = entries.length > 0 ? [] : ['BLOCK', Math.max(1, Math.round(blockMs))];
+        const block = entries.length > 0 || blockMs <= 0 ? [] : ['BLOCK', Math.max(1, Math.round(blockMs))];
         const reply = await reader.callBuffer('XREADGROUP', 'GROUP', this.group, this.consumerId, 'COUNT', maxCount - entries.length, ...block, 'STREAMS', streamKey, '>');
         for (const entry of parseStreamsReply(reply).get(streamKey) ?? []) entries.push({ entry, redisDeliveries: 1 });
       }

@@ -65,9 +65,17 @@ export function inferenceHandlers(state: GatewayState, auth: Authenticator, logg
       return state.statistics(req.name, req.version);
     }),
     ModelInfer: unary(async (req, call) => {
+      // grpc-js also emits 'cancelled' after a normal finish: only a cancel before the answer counts.
       const abort = new AbortController();
-      call.on('cancelled', () => abort.abort());
-      return infer(req, call, abort.signal);
+      let answered = false;
+      call.once('cancelled', () => {
+        if (!answered) abort.abort();
+      });
+      try {
+        return await infer(req, call, abort.signal);
+      } finally {
+        answered = true;
+      }
     }),
     // Each request is answered in order of completion; an error answers that request only, the stream goes on.
     ModelStreamInfer: bidiStreaming(async (call) => {

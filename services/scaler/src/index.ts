@@ -17,4 +17,3 @@ export { KubeScaleClient, DeploymentNotFoundError, type KubeOptions, type Deploy
 export { LeaderElection, type LeaderElectionOptions } from './leader-election';
 export { ScalerLoop, type ScalerLoopOptions, type ScaleTarget, type QueueSignalSource } from './scaler-loop';
 export { scalerMetrics, countDecision, type ScalerMetrics, type ScalerErrorStage } from './metrics';
-export { connectScalerRedis } from './redis-connection';

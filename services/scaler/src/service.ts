@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import { createConsulClient } from '@maas/discovery';
 import { ConfigError } from '@maas/errors';
-import { DEFAULT_GROUP } from '@maas/queue';
+import { connectRedis, DEFAULT_GROUP } from '@maas/queue';
 import type { ServiceDefinition } from '@maas/runtime';
 import { scalerSettings } from './config';
 import { KubeScaleClient } from './kube-scale';
@@ -9,7 +9,7 @@ import { LeaderElection } from './leader-election';
 import { scalerMetrics } from './metrics';
 import { loadPolicyFile } from './policy';
 import { QueueSignalReader } from './queue-signals';
-import { connectScalerRedis } from './redis-connection';
+
 import { ScalerLoop } from './scaler-loop';
 
 /** Consul service name of the scaler. */
@@ -31,7 +31,7 @@ export const scalerService: ServiceDefinition<typeof scalerSettings> = {
     const fixedPort = config.grpcPort !== 0;
     const instanceId = config.instanceId || `${SCALER_SERVICE_NAME}-${os.hostname()}-${config.grpcPort}`;
     const kube = await KubeScaleClient.create({ kubeconfigPath: config.k8sKubeconfig, namespace: config.k8sNamespace, instanceId });
-    const redis = connectScalerRedis(config.redisUrl, logger);
+    const redis = connectRedis(config.redisUrl, 'maas-scaler', logger);
     const metrics = scalerMetrics(registry);
 
     let election: LeaderElection | undefined;

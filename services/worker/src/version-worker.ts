@@ -78,14 +78,19 @@ export class VersionWorker {
       const delayMs = settings.dynamicBatching ? settings.maxQueueDelayUs / 1000 : 0;
       const preferred = new Set(settings.preferredBatchSizes);
       const until = Date.now() + delayMs;
+      // Gather company for the batch until the queue delay is spent. Non-blocking reads with a local timer:
+      // Redis wakes short BLOCK timeouts only at its ~100 ms clock, which would stall every batch.
       while (batch.length < max && !this.stopping && !preferred.has(batch.length)) {
         const leftMs = until - Date.now();
-        if (leftMs < 1) break;
+        if (leftMs <= 0) break;
+        let more: Delivery[];
         try {
-          batch.push(...(await consumer.read(model, version, max - batch.length, leftMs)));
+          more = await consumer.read(model, version, max - batch.length, 0);
         } catch {
           break;
         }
+        if (more.length > 0) batch.push(...more);
+        else await sleep(Math.min(leftMs, 1));
       }
       if (this.stopping) {
         await this.releaseAll(batch);
