@@ -32,6 +32,7 @@ export class InferenceWorker {
   private readonly infos = new Map<string, VersionInfo>();
   private syncing: Promise<void> = Promise.resolve();
   private resyncTimer: NodeJS.Timeout | undefined;
+  private syncRetryMs = 500;
   private statsTimer: NodeJS.Timeout | undefined;
   private unwatch: (() => void) | undefined;
   private draining = false;
@@ -56,9 +57,20 @@ export class InferenceWorker {
 
   /** Re-reads what to serve (serialized: one sync at a time). */
   sync(): Promise<void> {
-    this.syncing = this.syncing.then(() => this.doSync()).catch((err: unknown) => {
-      this.options.logger.warn({ err }, 'model sync failed; keeping the current set until the next change');
-    });
+    this.syncing = this.syncing.then(() => this.doSync()).then(
+      () => {
+        this.syncRetryMs = 500;
+      },
+      (err: unknown) => {
+        // E.g. the registry is not discoverable yet at start-up: keep what is served and try again soon.
+        this.options.logger.warn({ err, retryMs: this.syncRetryMs }, 'model sync failed; keeping the current set and retrying');
+        if (this.draining) return;
+        clearTimeout(this.resyncTimer);
+        this.resyncTimer = setTimeout(() => void this.sync(), this.syncRetryMs);
+        this.resyncTimer.unref();
+        this.syncRetryMs = Math.min(this.syncRetryMs * 2, 10_000);
+      },
+    );
     return this.syncing;
   }
 

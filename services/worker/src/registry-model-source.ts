@@ -102,6 +102,8 @@ export class RegistryModelSource implements ModelSource {
         timer = setTimeout(connect, WATCH_RETRY_MS);
         return;
       }
+      // Without a resume point, changes made before this stream opened are not replayed: re-read everything.
+      if (token === '') onEvent({ kind: 'RESYNC', model: '', version: 0 });
       call.on('data', (event: RegistryWatchEvent) => {
         if (event.token) token = event.token;
         if (event.kind === 'HEARTBEAT' || event.kind === 'WATCH_EVENT_KIND_UNSPECIFIED') return;
@@ -109,10 +111,8 @@ export class RegistryModelSource implements ModelSource {
       });
       call.on('error', (err: grpc.ServiceError) => {
         if (stopped) return;
-        if (err.code === grpc.status.OUT_OF_RANGE) {
-          token = '';
-          onEvent({ kind: 'RESYNC', model: '', version: 0 });
-        }
+        // Too old a resume point: reconnect without one (which re-syncs).
+        if (err.code === grpc.status.OUT_OF_RANGE) token = '';
         this.options.logger.debug({ code: err.code, err: err.details }, 'registry watch ended; reconnecting');
       });
       call.on('close', () => {
