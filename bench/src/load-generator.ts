@@ -7,7 +7,7 @@ import { SampleBuffer, summarizeLatencies, type LatencySummaryMs } from './stats
 /** One input tensor of a benchmark request, with its bytes (little-endian, as raw_input_contents carries). */
 export interface WireInput {
   name: string;
-  datatype: 'FP32' | 'INT64';
+  datatype: 'FP32' | 'INT64' | 'BYTES';
   shape: number[];
   bytes: Buffer;
 }

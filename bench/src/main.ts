@@ -1,6 +1,7 @@
 // `make bench`: raw ONNX Runtime, maas over gRPC and an MLServer peer, the same models, one run, one load
 // generator. Writes bench/results/<timestamp>.{json,md,svg} and prints the Markdown. Settings: BENCH_* env
 // (`node bench/dist/main.js --help`).
+import { measurePipelineShare, renderPipelineShare, type PipelineShareRun } from './pipeline-share';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -122,6 +123,17 @@ async function main(): Promise<number> {
     }
   }
 
+  let pipelineShare: PipelineShareRun[] = [];
+  if (config.targets.includes('maas') && models.some((m) => m.name === 'ocr-cls')) {
+    progress('maas: ocr-cls with its image pipeline (preprocess share)');
+    try {
+      pipelineShare = await measurePipelineShare({ durationMs: config.durationMs, warmupMs: config.warmupMs, timeoutMs: config.requestTimeoutMs, concurrency: [1, 8], progress });
+    } catch (err) {
+      notes.push(`ocr-cls pipeline not measured: ${(err as Error).message.split('\n')[0]}`);
+      progress(`ocr-cls pipeline FAILED: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
+
   let peer = 'not measured';
   if (config.targets.includes('peer')) {
     progress('peer: starting MLServer');
@@ -173,9 +185,10 @@ async function main(): Promise<number> {
     peer,
     notes,
     models: modelResults,
+    pipelineShare,
   };
   const base = path.join(config.outDir, stamp);
-  const markdown = renderMarkdown(results);
+  const markdown = renderMarkdown(results) + renderPipelineShare(pipelineShare);
   fs.writeFileSync(`${base}.json`, JSON.stringify(results, null, 2) + '\n');
   fs.writeFileSync(`${base}.md`, markdown);
   fs.writeFileSync(`${base}.svg`, renderSvg(results));

@@ -10,8 +10,8 @@ export function registryClient(address: string): ModelRegistryClient {
   return createClient(grpcObject.maas.registry.v1.ModelRegistry, address);
 }
 
-/** Streams an ONNX file to the registry as a new version of `model` (created when missing); resolves with its version number. */
-export async function uploadModel(client: ModelRegistryClient, model: string, file: string, config: VersionConfig): Promise<number> {
+/** Streams an ONNX file (or a tar bundle) to the registry as a new version of `model` (created when missing); resolves with its version number. */
+export async function uploadModel(client: ModelRegistryClient, model: string, file: string, config: VersionConfig, artifactKind: 'onnx' | 'bundle' = 'onnx'): Promise<number> {
   const bytes = fs.readFileSync(file);
   return new Promise<number>((resolve, reject) => {
     const call = client.UploadVersion((err: grpc.ServiceError | null, res?: { version?: number }) =>
@@ -22,7 +22,7 @@ export async function uploadModel(client: ModelRegistryClient, model: string, fi
         model,
         sha256: createHash('sha256').update(bytes).digest('hex'),
         size_bytes: bytes.length,
-        artifact_kind: 'onnx',
+        artifact_kind: artifactKind,
         config,
         create_model: true,
         alias: '',

@@ -1,3 +1,4 @@
+import type { PipelineShareRun } from './pipeline-share';
 import type { BenchConfig } from './config';
 import type { LatencySummaryMs } from './stats';
 
@@ -88,4 +89,6 @@ export interface BenchResults {
   peer: string;
   notes: string[];
   models: ModelResult[];
+  /** ocr-cls behind its image pipeline: what share of end-to-end time preprocessing takes. */
+  pipelineShare?: PipelineShareRun[];
 }

@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ocrClassifierPath } from '@maas/models';
+import { REPO_ROOT, startStack } from '@maas/testing';
+import { RawInferClient, runClosedLoop } from './load-generator';
+import { registryClient, uploadModel } from './registry-upload';
+import type { LatencySummaryMs } from './stats';
+
+/** PaddleOCR's cls preprocessing (the `make up` sample): BGR, height 48 keeping aspect, width ≤ 192, (x/255-0.5)/0.5, pad right. */
+export const OCR_CLS_PIPELINE = {
+  input: { kind: 'image', name: 'image' },
+  preprocess: [
+    { op: 'decode', color: 'BGR' },
+    { op: 'resize', height: 48, keepAspect: true, maxWidth: 192 },
+    { op: 'scale', factor: 1 / 255 },
+    { op: 'normalize', mean: [0.5], std: [0.5] },
+    { op: 'pad', width: 192 },
+    { op: 'to_tensor', name: 'x' },
+  ],
+  postprocess: [{ op: 'top_k', labels: 'labels.txt' }],
+};
+
+/** One concurrency level of the pipelined ocr-cls run. */
+export interface PipelineShareRun {
+  concurrency: number;
+  throughputPerSecond: number;
+  latencyMs: LatencySummaryMs;
+  errors: number;
+  /** Gateway time in pre + post processing (maas_gateway_preprocess_seconds) over end-to-end time (maas_request_duration_seconds). */
+  preprocessShare: number;
+  meanPreprocessMs: number;
+  meanEndToEndMs: number;
+}
+
+/** Sum and count of a histogram for a model in Prometheus text. */
+export function histogramTotals(text: string, metric: string, model: string): { sum: number; count: number } {
+  const pick = (suffix: string): number =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(`${metric}_${suffix}{`) && l.includes(`model="${model}"`))
+      .reduce((acc, l) => acc + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  return { sum: pick('sum'), count: pick('count') };
+}
+
+/** A BYTES tensor of one element: 4-byte little-endian length, then the bytes (KServe raw framing). */
+function bytesElement(data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(data.length);
+  return Buffer.concat([len, data]);
+}
+
+/**
+ * ocr-cls behind its image pipeline, through the gateway and maas-preprocess: a PNG of a text line in,
+ * a label out. Measures what share of the gateway's end-to-end time goes to pre/post-processing.
+ */
+export async function measurePipelineShare(options: { durationMs: number; warmupMs: number; timeoutMs: number; concurrency: readonly number[]; progress: (line: string) => void }): Promise<PipelineShareRun[]> {
+  const stack = await startStack({ workers: 1, preprocess: true });
+  try {
+    const dir = path.join(stack.dir, 'ocr-cls-bundle');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(ocrClassifierPath(), path.join(dir, 'model.onnx'));
+    fs.writeFileSync(path.join(dir, 'labels.txt'), '0\n180\n');
+    const tar = path.join(stack.dir, 'ocr-cls.tar');
+    execFileSync('tar', ['-cf', tar, '-C', dir, 'model.onnx', 'labels.txt']);
+    const registry = registryClient(stack.registry.address);
+    const config = { batching: { max_batch_size: 16, dynamic_batching: true, max_queue_delay_us: 2000, preferred_batch_sizes: [] }, pipeline_json: JSON.stringify(OCR_CLS_PIPELINE) };
+    await uploadModel(registry, 'ocr-cls-pipeline', tar, config as never, 'bundle');
+    registry.close();
+    const png = fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/images/text-line-upright.png'));
+    const client = new RawInferClient({ address: stack.gateway.grpcAddress, model: 'ocr-cls-pipeline', inputs: [{ name: 'image', datatype: 'BYTES', shape: [1], bytes: bytesElement(png) }] });
+    // First call loads the model and the pipeline; retry until it serves.
+    for (let i = 0; ; i++) {
+      try {
+        await client.call(options.timeoutMs);
+        break;
+      } catch (err) {
+        if (i > 50) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const runs: PipelineShareRun[] = [];
+    for (const concurrency of options.concurrency) {
+      const before = await (await fetch(stack.gateway.metricsUrl)).text();
+      const r = await runClosedLoop(client, { concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs, timeoutMs: options.timeoutMs });
+      const after = await (await fetch(stack.gateway.metricsUrl)).text();
+      const delta = (metric: string) => {
+        const a = histogramTotals(after, metric, 'ocr-cls-pipeline');
+        const b = histogramTotals(before, metric, 'ocr-cls-pipeline');
+        return { sum: a.sum - b.sum, count: a.count - b.count };
+      };
+      const pre = delta('maas_gateway_preprocess_seconds');
+      const e2e = delta('maas_request_duration_seconds');
+      const run: PipelineShareRun = {
+        concurrency,
+        throughputPerSecond: r.throughputPerSecond,
+        latencyMs: r.latencyMs,
+        errors: r.errors,
+        preprocessShare: e2e.sum > 0 ? pre.sum / e2e.sum : 0,
+        meanPreprocessMs: pre.count > 0 ? (pre.sum / pre.count) * 1000 : 0,
+        meanEndToEndMs: e2e.count > 0 ? (e2e.sum / e2e.count) * 1000 : 0,
+      };
+      options.progress(`ocr-cls with pipeline c${concurrency}: ${run.throughputPerSecond.toFixed(0)} req/s, p50 ${run.latencyMs.p50.toFixed(2)} ms, preprocess ${(run.preprocessShare * 100).toFixed(0)}% of gateway time (${run.meanPreprocessMs.toFixed(2)} of ${run.meanEndToEndMs.toFixed(2)} ms)`);
+      runs.push(run);
+    }
+    client.close();
+    return runs;
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** Markdown section for the results file. */
+export function renderPipelineShare(runs: readonly PipelineShareRun[]): string {
+  if (runs.length === 0) return '';
+  return [
+    '## ocr-cls with its image pipeline (preprocess share)',
+    '',
+    'A PNG text line in, a label out, through gateway → maas-preprocess → worker → maas-preprocess. Share = time the gateway spent in pre/post-processing calls over its end-to-end time.',
+    '',
+    '| concurrency | req/s | p50 ms | p99 ms | errors | preprocess ms (mean) | end-to-end ms (mean) | preprocess share |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...runs.map((r) => `| ${r.concurrency} | ${r.throughputPerSecond.toFixed(0)} | ${r.latencyMs.p50.toFixed(2)} | ${r.latencyMs.p99.toFixed(2)} | ${r.errors} | ${r.meanPreprocessMs.toFixed(2)} | ${r.meanEndToEndMs.toFixed(2)} | ${(r.preprocessShare * 100).toFixed(0)}% |`),
+    '',
+  ].join('\n');
+}
