@@ -131,6 +131,30 @@ describe('gateway end to end', () => {
     expect(Math.max(...sizes)).toBeGreaterThan(1);
   });
 
+  it('streams: ModelStreamInfer answers each request, an error answers only its own request', async () => {
+    const call = client.ModelStreamInfer();
+    const responses: Array<{ error_message: string; infer_response?: { id: string; raw_output_contents: Buffer[] } }> = [];
+    const done = new Promise<void>((resolve, reject) => {
+      call.on('data', (r: (typeof responses)[number]) => responses.push(r));
+      call.on('end', () => resolve());
+      call.on('error', reject);
+    });
+    const x = Float32Array.from([1, 2, 3, 4]);
+    const raw = Buffer.from(x.buffer);
+    call.write({ id: 'a', model_name: 'identity', inputs: [{ name: fx.identityInput, datatype: 'FP32', shape: [1, 4] }], raw_input_contents: [raw] });
+    call.write({ id: 'bad', model_name: 'identity', inputs: [{ name: fx.identityInput, datatype: 'FP32', shape: [1, 5] }], raw_input_contents: [raw] });
+    call.write({ id: 'b', model_name: 'identity', inputs: [{ name: fx.identityInput, datatype: 'FP32', shape: [1, 4] }], raw_input_contents: [raw] });
+    call.end();
+    await done;
+    expect(responses).toHaveLength(3);
+    const byId = new Map(responses.map((r) => [r.infer_response?.id, r]));
+    expect(byId.get('bad')!.error_message).toMatch(/tensor 'x': .*expected 20 bytes \(shape \[1,5\]/);
+    for (const id of ['a', 'b']) {
+      expect(byId.get(id)!.error_message).toBe('');
+      expect(Array.from(asFloat32(byId.get(id)!.infer_response!.raw_output_contents[0]!))).toEqual([1, 2, 3, 4]);
+    }
+  });
+
   it('promotes and rolls back under load without failing a request, within a second', async () => {
     const v2 = await uploadModel(registry, { model: 'mlp', file: fx.mlpV2, config: { batching: { max_batch_size: 16, dynamic_batching: true, max_queue_delay_us: 1000, preferred_batch_sizes: [] } } });
     expect(v2.version).toBe(2);

@@ -78,24 +78,41 @@ export function inferenceHandlers(state: GatewayState, auth: Authenticator, logg
       }
     }),
     // Each request is answered in order of completion; an error answers that request only, the stream goes on.
-    ModelStreamInfer: bidiStreaming(async (call) => {
-      const pending = new Set<Promise<void>>();
-      const abort = new AbortController();
-      call.on('cancelled', () => abort.abort());
-      for await (const req of call as AsyncIterable<ModelInferRequest__Output>) {
-        const p = infer(req, call, abort.signal).then(
-          (res) => {
-            call.write({ error_message: '', infer_response: res });
-          },
-          (err: unknown) => {
-            call.write({ error_message: toGrpcStatus(err).details, infer_response: { model_name: req.model_name, model_version: req.model_version, id: req.id } });
-          },
-        );
-        pending.add(p);
-        void p.finally(() => pending.delete(p));
-      }
-      await Promise.all(pending);
-    }),
+    ModelStreamInfer: bidiStreaming(
+      (call) =>
+        new Promise<void>((resolve) => {
+          const pending = new Set<Promise<void>>();
+          const abort = new AbortController();
+          let ended = false;
+          const finishIfDone = (): void => {
+            if (ended && pending.size === 0) resolve();
+          };
+          call.on('cancelled', () => abort.abort());
+          call.on('data', (req: ModelInferRequest__Output) => {
+            const p = infer(req, call, abort.signal).then(
+              (res) => {
+                call.write({ error_message: '', infer_response: res });
+              },
+              (err: unknown) => {
+                call.write({ error_message: toGrpcStatus(err).details, infer_response: { model_name: req.model_name, model_version: req.model_version, id: req.id } });
+              },
+            );
+            pending.add(p);
+            void p.finally(() => {
+              pending.delete(p);
+              finishIfDone();
+            });
+          });
+          call.on('end', () => {
+            ended = true;
+            finishIfDone();
+          });
+          call.on('error', () => {
+            ended = true;
+            finishIfDone();
+          });
+        }),
+    ),
     RepositoryIndex: unary(async (req, call) => {
       auth.authenticate(metadataHeader(call));
       return { models: await state.repositoryIndex(req.ready) };
