@@ -46,7 +46,10 @@ test-chart: ## Helm chart, schemas, alert rules and dashboards
 test: build tools ## everything CI runs: lint, unit, integration, e2e, chart
 	@start=$$(date +%s); \
 	$(PNPM) exec eslint . --max-warnings 0; \
-	$(PNPM) exec jest --ci; \
+	mkdir -p .run; \
+	status=0; $(PNPM) exec jest --ci --json --outputFile=.run/jest-results.json || status=$$?; \
+	node -e 'const r=require("./.run/jest-results.json"); console.log(`jest: $${r.numPassedTests} passed, $${r.numFailedTests} failed`)'; \
+	[ $$status = 0 ]; \
 	$(MAKE) --no-print-directory test-chart; \
 	echo "make test: done in $$(( $$(date +%s) - start )) s"
 

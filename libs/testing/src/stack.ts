@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startConsul, type ConsulHandle } from './consul';
-import { freePort } from './ports';
+import { freePort, waitFor } from './ports';
 import type { ManagedProcess } from './process';
 import { startRedis, type RedisHandle } from './redis';
 import { startServiceProcess } from './service-process';
@@ -82,6 +82,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env: { ...baseEnv, MAAS_HTTP_PORT: String(httpPort), MAAS_METRICS_PORT: String(metricsPort), ...options.gatewayEnv },
     });
     started.push(gwProc);
+    // SERVING means the gateway's ports are up; ready also means it has discovered a registry and a worker.
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/v2/health/ready`)).ok, 30_000, 'gateway ready (registry and worker discovered)');
     return {
       redis,
       consul,
