@@ -46,8 +46,9 @@ test-chart: ## Helm chart, schemas, alert rules and dashboards
 test: build tools ## everything CI runs: lint, unit, integration, e2e, chart
 	@start=$$(date +%s); \
 	$(PNPM) exec eslint . --max-warnings 0; \
-	mkdir -p .run; \
-	status=0; $(PNPM) exec jest --ci --json --outputFile=.run/jest-results.json || status=$$?; \
+	mkdir -p .run; rm -f .run/jest-results.json; \
+	status=0; timeout --signal=KILL 1800 node_modules/.bin/jest --ci --json --outputFile=.run/jest-results.json || status=$$?; \
+	[ -f .run/jest-results.json ] || { echo "jest: 0 passed, 1 failed (killed after 30 min: a test hung)"; exit 1; }; \
 	node -e 'const r=require("./.run/jest-results.json"); console.log(`jest: $${r.numPassedTests} passed, $${r.numFailedTests} failed`)'; \
 	[ $$status = 0 ]; \
 	$(MAKE) --no-print-directory test-chart; \

@@ -169,20 +169,29 @@ describe('gateway end to end', () => {
           if (r.status === 'rejected') failures++;
           else seen.push({ atMs: Date.now(), version: r.value.model_version });
         }
+        // Yield to timers: if calls ever fail at once (client closed), this loop must not starve the test.
+        await new Promise((r) => setImmediate(r));
       }
     })();
-    await new Promise((r) => setTimeout(r, 500));
-    const promotedAt = Date.now();
-    await setAlias(registry, 'mlp', 'production', [{ version: 2, weight: 100 }]);
-    await waitFor(() => seen.some((s) => s.atMs > promotedAt && s.version === '2'), 5000, 'v2 served');
-    const firstV2 = seen.find((s) => s.atMs > promotedAt && s.version === '2')!.atMs;
-    await new Promise((r) => setTimeout(r, 500));
-    const rolledAt = Date.now();
-    await rollbackAlias(registry, 'mlp', 'production');
-    await waitFor(() => seen.some((s) => s.atMs > rolledAt && s.version === '1'), 5000, 'v1 served again');
-    const firstV1 = seen.find((s) => s.atMs > rolledAt && s.version === '1')!.atMs;
-    running = false;
-    await load;
+    let promotedAt = 0;
+    let rolledAt = 0;
+    let firstV2 = 0;
+    let firstV1 = 0;
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      promotedAt = Date.now();
+      await setAlias(registry, 'mlp', 'production', [{ version: 2, weight: 100 }]);
+      await waitFor(() => seen.some((s) => s.atMs > promotedAt && s.version === '2'), 5000, 'v2 served');
+      firstV2 = seen.find((s) => s.atMs > promotedAt && s.version === '2')!.atMs;
+      await new Promise((r) => setTimeout(r, 500));
+      rolledAt = Date.now();
+      await rollbackAlias(registry, 'mlp', 'production');
+      await waitFor(() => seen.some((s) => s.atMs > rolledAt && s.version === '1'), 5000, 'v1 served again');
+      firstV1 = seen.find((s) => s.atMs > rolledAt && s.version === '1')!.atMs;
+    } finally {
+      running = false;
+      await load;
+    }
     expect(failures).toBe(0);
     expect(firstV2 - promotedAt).toBeLessThan(1000);
     expect(firstV1 - rolledAt).toBeLessThan(1000);
