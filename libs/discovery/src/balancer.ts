@@ -47,6 +47,26 @@ export class Balancer<C extends grpc.Client> {
     return { client, address: instance.address };
   }
 
+  /**
+   * Like pick(), but when no instance is known yet (a peer starting, discovery catching up) waits up to
+   * waitMs for one to appear before answering UNAVAILABLE.
+   */
+  async pickWhenAvailable(waitMs: number): Promise<C> {
+    if (this.provider.instances().length > 0 || waitMs <= 0) return this.pick();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, waitMs);
+      const unsubscribe = this.provider.onChange((instances) => {
+        if (instances.length > 0) done();
+      });
+      function done(): void {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      }
+    });
+    return this.pick();
+  }
+
   /** How many healthy instances there are now. */
   size(): number {
     return this.provider.instances().length;

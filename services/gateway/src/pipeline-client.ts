@@ -44,7 +44,8 @@ export class PreprocessPipeline implements PipelineRunner {
   }
 
   private async call<Res>(method: 'Preprocess' | 'Postprocess' | 'DescribePipeline', request: object, deadlineUnixMs: number): Promise<Res> {
-    const client = this.balancer.pick();
+    // A preprocess instance that is starting (or not yet discovered) is worth a short wait, within the deadline.
+    const client = await this.balancer.pickWhenAvailable(Math.min(2000, deadlineUnixMs - Date.now()));
     const fn = (client[method] as unknown as (...args: unknown[]) => grpc.ClientUnaryCall).bind(client);
     try {
       return await callUnary<object, Res>(fn, request, { deadline: new Date(Math.min(deadlineUnixMs, deadlineIn(this.timeoutMs).getTime())) });

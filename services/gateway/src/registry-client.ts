@@ -23,7 +23,7 @@ export class RegistryClient {
   }
 
   private async call<Req, Res>(method: keyof ModelRegistryClient & string, request: Req): Promise<Res> {
-    const client = this.balancer.pick();
+    const client = await this.balancer.pickWhenAvailable(2000);
     const fn = (client[method] as unknown as (...args: unknown[]) => grpc.ClientUnaryCall).bind(client);
     try {
       return await callUnary<Req, Res>(fn, request, { deadline: deadlineIn(this.timeoutMs) });
