@@ -32,6 +32,18 @@ class OrtTestEnvironment extends TestEnvironment {
       this.global[name] = globalThis[name];
     }
     patchOrtBindingOnce();
+    // libs/testing's startProcess adds every child it spawns here. A suite whose beforeAll failed half way
+    // may never stop what it started (a Redis, a Consul agent): kill those at teardown, so a failed suite
+    // cannot leave processes that keep jest from exiting.
+    this.global.__maasChildren = this.children = new Set();
+  }
+
+  async teardown() {
+    for (const child of this.children) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    this.children.clear();
+    await super.teardown();
   }
 }
 

@@ -21,7 +21,9 @@ async function leaderElected(httpPort: number): Promise<boolean> {
 /** Starts `consul agent -dev` bound to 127.0.0.1 and waits for a leader. */
 export async function startConsul(): Promise<ConsulHandle> {
   const bin = toolPath('consul');
-  const ports = { http: await freePort(), grpc: await freePort(), serfLan: await freePort(), serfWan: await freePort(), server: await freePort() };
+  const pickPorts = async (): Promise<Record<'http' | 'grpc' | 'serfLan' | 'serfWan' | 'server', number>> =>
+    ({ http: await freePort(), grpc: await freePort(), serfLan: await freePort(), serfWan: await freePort(), server: await freePort() });
+  let ports = await pickPorts();
   const launch = async (): Promise<ManagedProcess> => {
     const proc = startProcess(
       bin,
@@ -40,10 +42,19 @@ export async function startConsul(): Promise<ConsulHandle> {
     }
     return proc;
   };
+  // Another process on the machine may take one of our ports between picking and binding: try fresh ports
+  // once more before giving up. A restart() keeps its ports, as a real agent restart would.
+  let first: ManagedProcess;
+  try {
+    first = await launch();
+  } catch {
+    ports = await pickPorts();
+    first = await launch();
+  }
   const handle: ConsulHandle = {
     url: `http://127.0.0.1:${ports.http}`,
     httpPort: ports.http,
-    process: await launch(),
+    process: first,
     async restart(options = {}) {
       await handle.process.kill();
       if (options.downMs) await new Promise((r) => setTimeout(r, options.downMs));

@@ -1,7 +1,9 @@
 import * as net from 'node:net';
 
-/** A TCP port free on 127.0.0.1 right now (the OS picks it). */
-export async function freePort(): Promise<number> {
+/** Ports this process has handed out: the OS may offer a just-closed port again, so we never repeat one. */
+const handedOut = new Set<number>();
+
+function osPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -11,6 +13,22 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A TCP port free on 127.0.0.1 right now (the OS picks it), never one this process handed out before:
+ * two calls in a row can otherwise get the same just-released port (seen as Consul refusing to start
+ * with "RPC Advertise address ... already configured for HTTP").
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await osPort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no fresh free TCP port on 127.0.0.1 after 100 tries');
 }
 
 /** Polls fn until it returns a truthy value or timeoutMs passes; returns that value. */

@@ -23,10 +23,14 @@ export function startProcess(command: string, args: readonly string[], options: 
   const fd = fs.openSync(logFile, 'a');
   const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', fd, fd] });
   fs.closeSync(fd);
+  // Tracked for test/jest-environment.js, which kills children a suite left running at its teardown.
+  const tracked = (globalThis as { __maasChildren?: Set<ChildProcess> }).__maasChildren;
+  tracked?.add(child);
   let exitValue: number | string | undefined;
   const exit = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => {
       exitValue = code ?? signal ?? 'unknown';
+      tracked?.delete(child);
       resolve(exitValue);
     });
   });

@@ -146,9 +146,12 @@ describe('worker processes on a real Redis', () => {
   });
 
   it('never computes an expired job: its caller gets DEADLINE_EXCEEDED and the worker says so', async () => {
-    // Enqueued right behind 128 slow jobs (eight full batches of 16) with a 20 ms deadline: it reaches Redis,
-    // but is expired by the time a worker gets to it, whatever the machine's speed.
-    const busy = Array.from({ length: 128 }, (_, i) => producer.submit(job('slow', slowInput(i))));
+    // Enqueued behind a backlog of at least 48 unread slow jobs (three or more batches of 16) with a 20 ms
+    // deadline: it reaches Redis but has expired by the time the worker gets to it, whatever the machine's
+    // speed. Inputs are built first so the backlog forms faster than the worker drains it.
+    const inputs = Array.from({ length: 128 }, (_, i) => job('slow', slowInput(i)));
+    const busy = inputs.map((j) => producer.submit(j));
+    await waitFor(async () => (await producer.stats('slow', 1)).waiting >= 48, 10_000, 'a backlog of 48 unread jobs', 1);
     await expect(producer.submit(job('slow', slowInput(99), { deadlineUnixMs: Date.now() + 20 }))).rejects.toBeInstanceOf(DeadlineExceededError);
     expect((await Promise.all(busy)).every((r) => r.ok)).toBe(true);
     await waitFor(async () => metricValue(await main.metrics(), 'maas_worker_jobs_total', { model: 'slow', outcome: 'expired' }) === 1, 5000, 'expired job counted');
