@@ -29,15 +29,19 @@ export function versionConfig(variant: 'batched' | 'unbatched', options: MaasOpt
   };
 }
 
+/** Env that makes a service write a V8 CPU profile into `dir` when it exits (nothing when dir is undefined). */
+export function cpuProfileEnv(dir: string | undefined): Record<string, string> {
+  if (!dir) return {};
+  fs.mkdirSync(dir, { recursive: true });
+  return { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.js')}`, MAAS_BENCH_CPU_PROF_DIR: dir };
+}
+
 /**
  * Starts the platform as `make up` does (real Redis, Consul dev agent, registry, worker(s), gateway, each a
  * process) on free ports and uploads both variants of every model. Resolves with the running stack.
  */
 export async function startMaas(models: readonly BenchModel[], options: MaasOptions): Promise<Stack> {
-  const profileEnv: Record<string, string> = options.cpuProfileDir
-    ? { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-profile-preload.js')}`, MAAS_BENCH_CPU_PROF_DIR: options.cpuProfileDir }
-    : {};
-  if (options.cpuProfileDir) fs.mkdirSync(options.cpuProfileDir, { recursive: true });
+  const profileEnv = cpuProfileEnv(options.cpuProfileDir);
   // Workers start after the uploads, as in a deployment where models exist before workers scale up: each
   // worker loads every model once at start, and no measurement overlaps a model load.
   const stack = await startStack({ workers: 0, gatewayEnv: profileEnv, workerEnv: profileEnv });

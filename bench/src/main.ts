@@ -127,7 +127,8 @@ async function main(): Promise<number> {
   if (config.targets.includes('maas') && models.some((m) => m.name === 'ocr-cls')) {
     progress('maas: ocr-cls with its image pipeline (preprocess share)');
     try {
-      pipelineShare = await measurePipelineShare({ durationMs: config.durationMs, warmupMs: config.warmupMs, timeoutMs: config.requestTimeoutMs, concurrency: [1, 8], progress });
+      const cpuProfileDir = config.profile ? path.join(config.outDir, `${stamp}-pipeline-profile`) : undefined;
+      pipelineShare = await measurePipelineShare({ durationMs: config.durationMs, warmupMs: config.warmupMs, timeoutMs: config.requestTimeoutMs, concurrency: [1, 8], progress, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
     } catch (err) {
       notes.push(`ocr-cls pipeline not measured: ${(err as Error).message.split('\n')[0]}`);
       progress(`ocr-cls pipeline FAILED: ${(err as Error).stack ?? String(err)}`);

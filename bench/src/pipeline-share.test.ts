@@ -17,8 +17,8 @@ describe('pipeline share', () => {
   });
 
   it('renders a table row per concurrency with the share in percent', () => {
-    const md = renderPipelineShare([{ concurrency: 1, throughputPerSecond: 100, latencyMs: { p50: 5, p90: 6, p99: 9 } as never, errors: 0, preprocessShare: 0.42, meanPreprocessMs: 2, meanEndToEndMs: 4.8 }]);
-    expect(md).toContain('| 1 | 100 | 5.00 | 9.00 | 0 | 2.00 | 4.80 | 42% |');
+    const md = renderPipelineShare([{ concurrency: 1, throughputPerSecond: 100, latencyMs: { p50: 5, p90: 6, p99: 9 } as never, errors: 0, preprocessShare: 0.42, meanPreprocessMs: 2, meanPreprocessComputeMs: 0.96, preprocessComputeShare: 0.2, meanEndToEndMs: 4.8 }]);
+    expect(md).toContain('| 1 | 100 | 5.00 | 9.00 | 0 | 2.00 | 0.96 | 4.80 | 42% | 20% |');
     expect(renderPipelineShare([])).toBe('');
   });
 });

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { ocrClassifierPath } from '@maas/models';
 import { REPO_ROOT, startStack } from '@maas/testing';
 import { RawInferClient, runClosedLoop } from './load-generator';
+import { cpuProfileEnv } from './maas-target';
+import { summarizeProfiles } from './profile-summary';
 import { registryClient, uploadModel } from './registry-upload';
 import type { LatencySummaryMs } from './stats';
 
@@ -30,6 +32,10 @@ export interface PipelineShareRun {
   /** Gateway time in pre + post processing (maas_gateway_preprocess_seconds) over end-to-end time (maas_request_duration_seconds). */
   preprocessShare: number;
   meanPreprocessMs: number;
+  /** Of meanPreprocessMs, the preprocess service's own step time (maas_preprocess_duration_seconds); the rest is gRPC transport. */
+  meanPreprocessComputeMs: number;
+  /** Service step time over end-to-end time: the share of the work itself, without the two gRPC hops. */
+  preprocessComputeShare: number;
   meanEndToEndMs: number;
 }
 
@@ -54,8 +60,16 @@ function bytesElement(data: Buffer): Buffer {
  * ocr-cls behind its image pipeline, through the gateway and maas-preprocess: a PNG of a text line in,
  * a label out. Measures what share of the gateway's end-to-end time goes to pre/post-processing.
  */
-export async function measurePipelineShare(options: { durationMs: number; warmupMs: number; timeoutMs: number; concurrency: readonly number[]; progress: (line: string) => void }): Promise<PipelineShareRun[]> {
-  const stack = await startStack({ workers: 1, preprocess: true });
+export async function measurePipelineShare(options: {
+  durationMs: number;
+  warmupMs: number;
+  timeoutMs: number;
+  concurrency: readonly number[];
+  progress: (line: string) => void;
+  /** When set, every service writes a V8 CPU profile here on exit (summarized into summary.txt). */
+  cpuProfileDir?: string;
+}): Promise<PipelineShareRun[]> {
+  const stack = await startStack({ workers: 1, preprocess: true, env: cpuProfileEnv(options.cpuProfileDir) });
   try {
     const dir = path.join(stack.dir, 'ocr-cls-bundle');
     fs.mkdirSync(dir, { recursive: true });
@@ -80,17 +94,20 @@ export async function measurePipelineShare(options: { durationMs: number; warmup
       }
     }
     const runs: PipelineShareRun[] = [];
+    const preprocessMetricsUrl = stack.preprocess?.metricsUrl ?? '';
+    const scrape = async (): Promise<string[]> => Promise.all([stack.gateway.metricsUrl, preprocessMetricsUrl].map(async (url) => (await fetch(url)).text()));
     for (const concurrency of options.concurrency) {
-      const before = await (await fetch(stack.gateway.metricsUrl)).text();
+      const before = await scrape();
       const r = await runClosedLoop(client, { concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs, timeoutMs: options.timeoutMs });
-      const after = await (await fetch(stack.gateway.metricsUrl)).text();
-      const delta = (metric: string) => {
-        const a = histogramTotals(after, metric, 'ocr-cls-pipeline');
-        const b = histogramTotals(before, metric, 'ocr-cls-pipeline');
+      const after = await scrape();
+      const delta = (metric: string, source = 0) => {
+        const a = histogramTotals(after[source]!, metric, 'ocr-cls-pipeline');
+        const b = histogramTotals(before[source]!, metric, 'ocr-cls-pipeline');
         return { sum: a.sum - b.sum, count: a.count - b.count };
       };
       const pre = delta('maas_gateway_preprocess_seconds');
       const e2e = delta('maas_request_duration_seconds');
+      const steps = delta('maas_preprocess_duration_seconds', 1);
       const run: PipelineShareRun = {
         concurrency,
         throughputPerSecond: r.throughputPerSecond,
@@ -98,15 +115,22 @@ export async function measurePipelineShare(options: { durationMs: number; warmup
         errors: r.errors,
         preprocessShare: e2e.sum > 0 ? pre.sum / e2e.sum : 0,
         meanPreprocessMs: pre.count > 0 ? (pre.sum / pre.count) * 1000 : 0,
+        meanPreprocessComputeMs: e2e.count > 0 ? (steps.sum / e2e.count) * 1000 : 0,
+        preprocessComputeShare: e2e.sum > 0 ? steps.sum / e2e.sum : 0,
         meanEndToEndMs: e2e.count > 0 ? (e2e.sum / e2e.count) * 1000 : 0,
       };
-      options.progress(`ocr-cls with pipeline c${concurrency}: ${run.throughputPerSecond.toFixed(0)} req/s, p50 ${run.latencyMs.p50.toFixed(2)} ms, preprocess ${(run.preprocessShare * 100).toFixed(0)}% of gateway time (${run.meanPreprocessMs.toFixed(2)} of ${run.meanEndToEndMs.toFixed(2)} ms)`);
+      options.progress(`ocr-cls with pipeline c${concurrency}: ${run.throughputPerSecond.toFixed(0)} req/s, p50 ${run.latencyMs.p50.toFixed(2)} ms, preprocess ${(run.preprocessShare * 100).toFixed(0)}% of gateway time (${run.meanPreprocessMs.toFixed(2)} of ${run.meanEndToEndMs.toFixed(2)} ms; steps themselves ${run.meanPreprocessComputeMs.toFixed(2)} ms, ${(run.preprocessComputeShare * 100).toFixed(0)}%)`);
       runs.push(run);
     }
     client.close();
     return runs;
   } finally {
+    const pids = new Map<number, string>();
+    for (const [name, s] of [['gateway', stack.gateway], ['registry', stack.registry], ['preprocess', stack.preprocess], ['worker', stack.workers[0]]] as const) {
+      if (s?.process.child.pid) pids.set(s.process.child.pid, name);
+    }
     await stack.stop();
+    if (options.cpuProfileDir) fs.writeFileSync(path.join(options.cpuProfileDir, 'summary.txt'), summarizeProfiles(options.cpuProfileDir, 25, pids));
   }
 }
 
@@ -116,11 +140,11 @@ export function renderPipelineShare(runs: readonly PipelineShareRun[]): string {
   return [
     '## ocr-cls with its image pipeline (preprocess share)',
     '',
-    'A PNG text line in, a label out, through gateway → maas-preprocess → worker → maas-preprocess. Share = time the gateway spent in pre/post-processing calls over its end-to-end time.',
+    'A PNG text line in, a label out, through gateway → maas-preprocess → worker → maas-preprocess. Share = time the gateway spent in pre/post-processing calls over its end-to-end time; step share = the preprocess service\'s own step time (decode, resize, normalize, top_k ...) over the same end-to-end time.',
     '',
-    '| concurrency | req/s | p50 ms | p99 ms | errors | preprocess ms (mean) | end-to-end ms (mean) | preprocess share |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...runs.map((r) => `| ${r.concurrency} | ${r.throughputPerSecond.toFixed(0)} | ${r.latencyMs.p50.toFixed(2)} | ${r.latencyMs.p99.toFixed(2)} | ${r.errors} | ${r.meanPreprocessMs.toFixed(2)} | ${r.meanEndToEndMs.toFixed(2)} | ${(r.preprocessShare * 100).toFixed(0)}% |`),
+    '| concurrency | req/s | p50 ms | p99 ms | errors | pre+post ms (mean) | of which steps ms | end-to-end ms (mean) | pre+post share | step share |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...runs.map((r) => `| ${r.concurrency} | ${r.throughputPerSecond.toFixed(0)} | ${r.latencyMs.p50.toFixed(2)} | ${r.latencyMs.p99.toFixed(2)} | ${r.errors} | ${r.meanPreprocessMs.toFixed(2)} | ${r.meanPreprocessComputeMs.toFixed(2)} | ${r.meanEndToEndMs.toFixed(2)} | ${(r.preprocessShare * 100).toFixed(0)}% | ${(r.preprocessComputeShare * 100).toFixed(0)}% |`),
     '',
   ].join('\n');
 }

@@ -20,20 +20,27 @@ export interface StackOptions {
   registryEnv?: Record<string, string>;
 }
 
+/** One service process of a stack: its gRPC address and its Prometheus endpoint. */
+export interface ServiceHandle {
+  address: string;
+  metricsUrl: string;
+  process: ManagedProcess;
+}
+
 /** A running platform: real Redis, real Consul, the services as real processes. */
 export interface Stack {
   redis: RedisHandle;
   consul: ConsulHandle;
   /** Folder holding the registry root and worker caches; removed by stop(). */
   dir: string;
-  registry: { address: string; process: ManagedProcess };
+  registry: ServiceHandle;
   gateway: { grpcAddress: string; httpUrl: string; metricsUrl: string; process: ManagedProcess };
-  workers: Array<{ address: string; process: ManagedProcess; id: string }>;
-  preprocess?: { address: string; process: ManagedProcess };
+  workers: Array<ServiceHandle & { id: string }>;
+  preprocess?: ServiceHandle;
   /** Env every service of this stack got (for starting more workers). */
   baseEnv: Record<string, string>;
   /** Starts one more worker; returns it. */
-  addWorker(extraEnv?: Record<string, string>): Promise<{ address: string; process: ManagedProcess; id: string }>;
+  addWorker(extraEnv?: Record<string, string>): Promise<ServiceHandle & { id: string }>;
   stop(): Promise<void>;
 }
 
@@ -52,9 +59,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const started: ManagedProcess[] = [];
   const launch = async (service: string, env: Record<string, string>) => {
     const grpcPort = await freePort();
-    const proc = await startServiceProcess({ service, grpcPort, env: { ...baseEnv, MAAS_METRICS_PORT: String(await freePort()), ...env } });
+    const metricsPort = await freePort();
+    const proc = await startServiceProcess({ service, grpcPort, env: { ...baseEnv, MAAS_METRICS_PORT: String(metricsPort), ...env } });
     started.push(proc);
-    return { address: `127.0.0.1:${grpcPort}`, process: proc };
+    return { address: `127.0.0.1:${grpcPort}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, process: proc };
   };
   const stopAll = async () => {
     await Promise.all(started.map((p) => p.stop(5000)));
