@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { callUnary, deadlineIn } from '@maas/grpc-kit';
 import { mlpModel, mlpReference, ocrClassifierPath, ocrKeysPath, ocrRecognizerPath, writeModelFile } from '@maas/models';
 import type { GRPCInferenceServiceClient } from '@maas/protos';
-import { REPO_ROOT, startStack, type Stack } from '@maas/testing';
+import { freePort, REPO_ROOT, startServiceProcess, startStack, waitFor, type Stack } from '@maas/testing';
 import { decodeBytesElements, encodeBytesElements } from '@maas/tensor';
 import { asFloat32, inferenceClient } from '../support/inference-client';
 import { registryClient, uploadModel } from '../support/registry';
@@ -50,6 +50,13 @@ const TABULAR = {
   labels: ['setosa', 'versicolor', 'virginica'],
 };
 
+/** The class the MLP gives a row after the iris pipeline's impute and standardize steps. */
+function expectedLabel(row: Record<string, number | null | undefined>): string {
+  const features = TABULAR.columns.map((c) => ((row[c] ?? TABULAR.impute[c]!) - TABULAR.mean[c]!) / TABULAR.std[c]!);
+  const p = mlpReference(features);
+  return TABULAR.labels[p.indexOf(Math.max(...p))]!;
+}
+
 describe('pipelines end to end through the gateway', () => {
   let stack: Stack;
   let client: GRPCInferenceServiceClient;
@@ -77,7 +84,7 @@ describe('pipelines end to end through the gateway', () => {
         pipeline_json: JSON.stringify({
           input: 'row',
           preprocess: [
-            { op: 'select', columns: TABULAR.columns },
+            { op: 'select', columns: TABULAR.columns, onInvalid: 'drop' },
             { op: 'impute', values: TABULAR.impute },
             { op: 'standardize', mean: TABULAR.mean, std: TABULAR.std },
             { op: 'to_tensor', name: 'x', dtype: 'FP32' },
@@ -142,11 +149,56 @@ describe('pipelines end to end through the gateway', () => {
     expect(body.error).toBeUndefined();
     expect(res.status).toBe(200);
     const labels = body.outputs!.find((o) => o.name === 'label')!.data;
-    const expected = rows.map((r) => {
-      const features = TABULAR.columns.map((c) => (((r as Record<string, number | null>)[c] ?? TABULAR.impute[c]!) - TABULAR.mean[c]!) / TABULAR.std[c]!);
-      const p = mlpReference(features);
-      return TABULAR.labels[p.indexOf(Math.max(...p))];
+    expect(labels).toEqual(rows.map(expectedLabel));
+  });
+
+  it('a tabular row with an invalid value is dropped with its reason; the others are answered', async () => {
+    const good = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
+    const res = await fetch(`${stack.gateway.httpUrl}/v2/models/iris/infer`, {
+      method: 'POST',
+      body: JSON.stringify({ inputs: [{ name: 'row', datatype: 'BYTES', shape: [2], data: [JSON.stringify({ ...good, sepal_length: 'tall' }), JSON.stringify(good)] }] }),
     });
-    expect(labels).toEqual(expected);
+    const body = (await res.json()) as { outputs: Array<{ name: string; data: unknown[] }> };
+    expect(res.status).toBe(200);
+    const out = Object.fromEntries(body.outputs.map((o) => [o.name, o.data]));
+    expect(out['label']).toEqual(['', expectedLabel(good)]);
+    expect(String(out['error']![0])).toMatch(/sepal_length/);
+    expect(out['error']![1]).toBe('');
+  });
+
+  it('postprocessing runs in the gateway (no Postprocess call) and answers as maas-preprocess does (MAAS_LOCAL_POSTPROCESS=false)', async () => {
+    const postprocessCalls = async (): Promise<number> => {
+      const text = await (await fetch(stack.preprocess!.metricsUrl)).text();
+      const line = text.split('\n').find((l) => l.startsWith('maas_grpc_server_handled_total{') && l.includes('grpc_method="Postprocess"'));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    expect(await postprocessCalls()).toBe(0);
+    const grpcPort = await freePort();
+    const httpPort = await freePort();
+    const remote = await startServiceProcess({
+      service: 'gateway',
+      grpcPort,
+      env: { ...stack.baseEnv, MAAS_HTTP_PORT: String(httpPort), MAAS_METRICS_PORT: String(await freePort()), MAAS_LOCAL_POSTPROCESS: 'false' },
+    });
+    const remoteClient = inferenceClient(`127.0.0.1:${grpcPort}`);
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/v2/health/ready`)).ok, 30_000, 'second gateway ready');
+      const ask = (c: GRPCInferenceServiceClient, model: string, items: Buffer[]) =>
+        callUnary<object, { outputs: unknown[]; raw_output_contents: Buffer[] }>(
+          c.ModelInfer.bind(c) as never,
+          { model_name: model, inputs: [{ name: 'image', datatype: 'BYTES', shape: [items.length] }], raw_input_contents: [encodeBytesElements(items)] },
+          { deadline: deadlineIn(30_000) },
+        );
+      for (const [model, items] of [['ocr-cls', [image('text-line-upright.png'), image('text-line-rotated-180.png')]], ['ocr-rec', [image('rec-line.png')]]] as const) {
+        const local = await ask(client, model, [...items]);
+        const viaService = await ask(remoteClient, model, [...items]);
+        expect(viaService.outputs).toEqual(local.outputs);
+        expect(viaService.raw_output_contents).toEqual(local.raw_output_contents);
+      }
+      expect(await postprocessCalls()).toBe(2);
+    } finally {
+      remoteClient.close();
+      await remote.stop(5000);
+    }
   });
 });

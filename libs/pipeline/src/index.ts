@@ -1,7 +1,7 @@
 export type * from './spec';
 export { validatePipelineSpec } from './validate';
 export { describePipeline, resultsToTensors, type PipelineDescription, type TensorDescription } from './describe';
-export { Pipeline, loadPipeline, type PreprocessResult, type RawItem } from './pipeline';
+export { Pipeline, loadPipeline, scatterResults, type PreprocessResult, type RawItem } from './pipeline';
 export { ItemError, type ItemErrorReason } from './item-error';
 export { referencedFiles, readLines, TOKENIZER_CONFIG_FILE, type PipelineFiles, type ReferencedFiles } from './files';
 export type { StepObserver } from './step-timer';

@@ -2,7 +2,8 @@ import sharp from 'sharp';
 import type { Tensor } from '@maas/tensor';
 import { resultsToTensors } from './describe';
 import { ItemError } from './item-error';
-import { loadPipeline } from './pipeline';
+import { loadPipeline, Pipeline } from './pipeline';
+import { validatePipelineSpec } from './validate';
 import { ctcGreedyDecode } from './post/ctc';
 
 async function errorOf(promise: Promise<unknown>): Promise<ItemError> {
@@ -167,6 +168,18 @@ describe('post steps', () => {
     const tensors = resultsToTensors(classify.spec, results);
     expect(tensors.map((t) => [t.name, t.shape])).toEqual([['label', [2]], ['score', [2]], ['class_index', [2]], ['top_k_labels', [2, 2]], ['top_k_scores', [2, 2]]]);
     expect(tensors[0]?.data).toEqual(['dog', 'unknown']);
+  });
+
+  it('a post-only pipeline needs no tokenizer, answers in request order with dropped rows, and refuses to preprocess', async () => {
+    const json = JSON.stringify({ input: 'text', preprocess: [{ op: 'tokenize', file: 'v.txt', maxLength: 4 }], postprocess: [{ op: 'top_k', labels: 'labels.txt' }] });
+    expect(Pipeline.postFiles(validatePipelineSpec(json))).toEqual(['labels.txt']);
+    const post = Pipeline.loadPostOnly(json, new Map([['labels.txt', Buffer.from('cat\ndog\n')]]));
+    const dropped = [{ item: 1, field: 'text', reason: 'empty_text' as const, message: 'item 1 text: is empty' }];
+    const { placed, tensors } = await post.answer([fp32('logits', [2, 2], [0, 1, 1, 0])], [0, 2], 3, dropped);
+    expect(placed.map((r) => r?.label)).toEqual(['dog', undefined, 'cat']);
+    expect(tensors[0]?.data).toEqual(['dog', '', 'cat']);
+    await expect(post.answer([fp32('logits', [2, 2], [0, 1, 1, 0])], [0, 3], 3, [])).rejects.toThrow(/kept_items/);
+    await expect(post.preprocess([{ text: 'hi' }])).rejects.toThrow('postprocessing only');
   });
 
   it('refuses outputs that do not fit, naming the tensor', async () => {

@@ -1,7 +1,8 @@
 import { loadTokenizer, type Tokenizer } from './text/tokenizer';
 import type { Tensor } from '@maas/tensor';
-import { describePipeline, type PipelineDescription } from './describe';
-import { readLines, requireFile, type PipelineFiles } from './files';
+import { InvalidArgumentError } from '@maas/errors';
+import { describePipeline, resultsToTensors, type PipelineDescription } from './describe';
+import { readLines, referencedFiles, requireFile, type PipelineFiles } from './files';
 import { runImagePipeline } from './image/image-pipeline';
 import { ItemError } from './item-error';
 import { runPostPipeline, type ItemResult, type PostResources } from './post/post-pipeline';
@@ -40,13 +41,15 @@ function itemsOf<K extends 'image' | 'text' | 'row'>(items: readonly RawItem[], 
 export class Pipeline {
   private readonly tokenizer: Tokenizer | undefined;
   private readonly resources: PostResources;
+  private postOnly = false;
 
   /** Use loadPipeline(). */
   private constructor(
     readonly spec: PipelineSpec,
     files: PipelineFiles,
+    withPreprocess: boolean,
   ) {
-    const tokenize = spec.preprocess.find((s): s is TokenizeStep => s.op === 'tokenize');
+    const tokenize = withPreprocess ? spec.preprocess.find((s): s is TokenizeStep => s.op === 'tokenize') : undefined;
     this.tokenizer = tokenize && loadTokenizer(files, tokenize.file, tokenize.lowercase ?? true, 'preprocess[0] (tokenize)');
     const labels = new Map<number, readonly string[]>();
     const dictionaries = new Map<number, readonly string[]>();
@@ -65,7 +68,22 @@ export class Pipeline {
 
   /** Builds a pipeline from a spec (validated here when given as JSON) and its bundle files. */
   static load(spec: PipelineSpec | string, files: PipelineFiles = new Map()): Pipeline {
-    return new Pipeline(typeof spec === 'string' ? validatePipelineSpec(spec) : spec, files);
+    return new Pipeline(typeof spec === 'string' ? validatePipelineSpec(spec) : spec, files, true);
+  }
+
+  /**
+   * A pipeline that only postprocesses (answer/postprocess/describe): it needs the files the post steps name
+   * (postFiles()), not the tokenizer; preprocess() on it throws.
+   */
+  static loadPostOnly(spec: PipelineSpec | string, files: PipelineFiles = new Map()): Pipeline {
+    const pipeline = new Pipeline(typeof spec === 'string' ? validatePipelineSpec(spec) : spec, files, false);
+    pipeline.postOnly = true;
+    return pipeline;
+  }
+
+  /** The side files the post steps read (label lists, CTC dictionaries). */
+  static postFiles(spec: PipelineSpec): string[] {
+    return referencedFiles({ preprocess: [], postprocess: spec.postprocess }).required;
   }
 
   /** Raw inputs, model inputs and final outputs (see describePipeline). */
@@ -75,6 +93,7 @@ export class Pipeline {
 
   /** Turns N raw items into the model's input tensors (a batch of N, or of the kept rows). */
   async preprocess(items: readonly RawItem[], observe?: StepObserver): Promise<PreprocessResult> {
+    if (this.postOnly) throw new Error('this pipeline was loaded for postprocessing only');
     const all = items.map((_, i) => i);
     switch (this.spec.input.kind) {
       case 'image': {
@@ -95,6 +114,30 @@ export class Pipeline {
   postprocess(outputs: readonly Tensor[], itemCount: number, observe?: StepObserver): Promise<ItemResult[]> {
     return runPostPipeline(outputs, itemCount, this.spec.postprocess, this.resources, observe);
   }
+
+  /**
+   * The whole answer to a request of `itemCount` items of which `keptItems` reached the model (the model's
+   * output rows, in order): each result at its request position, and the output tensors describe() lists,
+   * with dropped items' reasons in their rows.
+   */
+  async answer(outputs: readonly Tensor[], keptItems: readonly number[], itemCount: number, dropped: readonly DroppedItem[], observe?: StepObserver): Promise<{ placed: Array<ItemResult | undefined>; tensors: Tensor[] }> {
+    const results = await this.postprocess(outputs, keptItems.length, observe);
+    const placed = scatterResults(results, keptItems, itemCount);
+    return { placed, tensors: resultsToTensors(this.spec, placed.map((r) => r ?? {}), dropped) };
+  }
+}
+
+/**
+ * Places the results of the kept rows back at their request positions: keptItems[i] is the request index of
+ * result i; the rest are dropped items. Throws INVALID_ARGUMENT when the lists do not fit together.
+ */
+export function scatterResults(results: readonly ItemResult[], keptItems: readonly number[], itemCount: number): Array<ItemResult | undefined> {
+  if (keptItems.length !== results.length || keptItems.some((k) => k >= itemCount)) {
+    throw new InvalidArgumentError(`kept_items: expected ${results.length} indices below item_count ${itemCount}, got [${keptItems.join(',')}]`);
+  }
+  const out: Array<ItemResult | undefined> = Array.from({ length: itemCount }, () => undefined);
+  keptItems.forEach((item, i) => (out[item] = results[i]));
+  return out;
 }
 
 /** Loads a pipeline: validates the spec (JSON or already validated) and reads what it needs from the files. */

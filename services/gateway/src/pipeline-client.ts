@@ -14,12 +14,26 @@ import {
   type PreprocessTensor__Output,
   type RegistryModelVersion,
 } from '@maas/protos';
+import type { Logger } from '@maas/logging';
+import { Pipeline, validatePipelineSpec, type DroppedItem } from '@maas/pipeline';
 import type { WireTensor } from '@maas/queue';
-import { decodeBytesElements } from '@maas/tensor';
+import { decodeBytesElements, decodeRaw, encodeRaw, type Tensor } from '@maas/tensor';
 import type { InferContext, PipelineRunner, PipelineState } from './infer';
+import type { RegistryClient } from './registry-client';
 
 const toWire = (t: PreprocessTensor__Output): WireTensor => ({ name: t.name, datatype: t.datatype, shape: t.shape.map(Number), data: t.raw_contents });
 const fromWire = (t: WireTensor) => ({ name: t.name, datatype: t.datatype, shape: t.shape, raw_contents: t.data });
+const wireToTensor = (t: WireTensor): Tensor => ({ name: t.name, datatype: t.datatype as Tensor['datatype'], shape: t.shape, data: decodeRaw(t.name, t.datatype, t.shape, t.data) });
+const tensorToWireTensor = (t: Tensor): WireTensor => ({ name: t.name, datatype: t.datatype, shape: [...t.shape], data: encodeRaw(t.data) });
+
+/** Post-only pipelines the gateway keeps (a version's spec and side files never change; a config change is a new key). */
+const LOCAL_POST_CACHE_SIZE = 64;
+
+/** Where the gateway runs postprocessing: in process (label lists and dictionaries fetched once) or on maas-preprocess. */
+export interface LocalPostOptions {
+  registry: RegistryClient;
+  logger: Logger;
+}
 
 /** What a pipelined version looks like to clients: its raw input and final outputs. */
 export interface PipelineShape {
@@ -36,8 +50,15 @@ export interface PipelineShape {
 export class PreprocessPipeline implements PipelineRunner {
   private readonly balancer: Balancer<PreprocessorClient>;
   private readonly shapes = new Map<string, Promise<PipelineShape>>();
+  private readonly posts = new Map<string, Promise<Pipeline>>();
 
-  constructor(provider: InstanceProvider, private readonly timeoutMs = 10_000) {
+  /**
+   * With `localPost`, postprocessing (softmax, top-k with labels, CTC decode: cheap, and small tensors) runs
+   * in the gateway with the version's post steps and side files, saving a gRPC round trip per request;
+   * preprocessing (image decode, tokenizers: heavy) always runs on maas-preprocess. If the post steps
+   * cannot be loaded here, the request falls back to the service's Postprocess.
+   */
+  constructor(provider: InstanceProvider, private readonly timeoutMs = 10_000, private readonly localPost?: LocalPostOptions) {
     const { grpcObject } = loadGrpcObject<PreprocessProtoGrpcType>(PREPROCESS_PROTO_FILES);
     const Ctor = grpcObject.maas.preprocess.v1.Preprocessor;
     this.balancer = new Balancer(provider, (address) => createClient(Ctor, address));
@@ -90,7 +111,45 @@ export class PreprocessPipeline implements PipelineRunner {
     return { tensors: res.tensors.map(toWire), state: { itemCount: items.length, keptItems: res.kept_items, dropped: res.dropped } };
   }
 
+  /** The version's post steps as a pipeline, with the side files they name (loaded once per version and spec). */
+  private postPipeline(version: RegistryModelVersion, registry: RegistryClient): Promise<Pipeline> {
+    const json = version.config?.pipeline_json ?? '';
+    const key = `${version.model}|${version.version}|${json}`;
+    let entry = this.posts.get(key);
+    if (entry) return entry;
+    entry = (async () => {
+      const spec = validatePipelineSpec(json);
+      const names = Pipeline.postFiles(spec);
+      const files = new Map(await Promise.all(names.map(async (name) => [name, await registry.downloadFile(version.model, version.version, name)] as const)));
+      return Pipeline.loadPostOnly(spec, files);
+    })();
+    this.posts.set(key, entry);
+    entry.catch(() => {
+      if (this.posts.get(key) === entry) this.posts.delete(key);
+    });
+    while (this.posts.size > LOCAL_POST_CACHE_SIZE) {
+      const oldest = this.posts.keys().next().value;
+      if (oldest === undefined) break;
+      this.posts.delete(oldest);
+    }
+    return entry;
+  }
+
   async post(version: RegistryModelVersion, outputs: readonly WireTensor[], state: PipelineState, ctx: InferContext): Promise<WireTensor[]> {
+    if (this.localPost) {
+      let pipeline: Pipeline | undefined;
+      try {
+        pipeline = await this.postPipeline(version, this.localPost.registry);
+      } catch (err) {
+        ctx.logger.warn({ model: version.model, version: version.version, err: (err as Error).message }, 'postprocessing cannot run in the gateway; using maas-preprocess');
+      }
+      if (pipeline) {
+        const dropped = state.dropped as PreprocessDroppedItem__Output[];
+        const droppedItems = dropped.map((d): DroppedItem => ({ item: d.item, field: d.field, reason: d.reason as DroppedItem['reason'], message: d.message }));
+        const { tensors } = await pipeline.answer(outputs.map(wireToTensor), state.keptItems, state.itemCount, droppedItems);
+        return tensors.map(tensorToWireTensor);
+      }
+    }
     const res = await this.call<PostprocessResponse__Output>(
       'Postprocess',
       { pipeline: { model: version.model, version: version.version }, outputs: outputs.map(fromWire), item_count: state.itemCount, kept_items: state.keptItems, dropped: state.dropped as PreprocessDroppedItem__Output[] },

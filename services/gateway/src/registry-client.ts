@@ -3,6 +3,7 @@ import { Balancer, type InstanceProvider } from '@maas/discovery';
 import { fromServiceError, isServiceError } from '@maas/errors';
 import { callUnary, createClient, deadlineIn } from '@maas/grpc-kit';
 import {
+  downloadRegistryFile,
   loadGrpcObject,
   REGISTRY_PROTO_FILES,
   type ModelRegistryClient,
@@ -48,6 +49,16 @@ export class RegistryClient {
   async listModels(): Promise<RegistryModel[]> {
     const res = await this.call<object, { models: RegistryModel[] }>('ListModels', {});
     return res.models;
+  }
+
+  /** Downloads one side file of a model version's bundle whole (label lists, CTC dictionaries: small). */
+  async downloadFile(model: string, version: number, file: string): Promise<Buffer> {
+    const client = await this.balancer.pickWhenAvailable(2000);
+    try {
+      return await downloadRegistryFile(client, model, version, file, deadlineIn(this.timeoutMs));
+    } catch (err) {
+      throw isServiceError(err) ? fromServiceError(err) : err;
+    }
   }
 
   /** Opens the change feed on one registry instance. */

@@ -39,7 +39,7 @@ export const gatewayService: ServiceDefinition<typeof gatewaySettings> = {
     const preprocessPeers = config.discovery === 'static' && !config.staticPeers.includes('maas-preprocess=')
       ? new StaticProvider('maas-preprocess', [])
       : createProvider(config, 'maas-preprocess', logger);
-    const pipeline = new PreprocessPipeline(preprocessPeers);
+    const pipeline = new PreprocessPipeline(preprocessPeers, 10_000, config.localPostprocess ? { registry: registryClient, logger } : undefined);
     const metrics = gatewayMetrics(registry);
     const inference = new InferenceService({
       catalog,

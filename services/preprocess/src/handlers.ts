@@ -1,6 +1,6 @@
 import { InvalidArgumentError, MaasError } from '@maas/errors';
 import { unary } from '@maas/grpc-kit';
-import { ItemError, resultsToTensors, type StepObserver } from '@maas/pipeline';
+import { ItemError, type StepObserver } from '@maas/pipeline';
 import type {
   DescribePipelineRequest__Output,
   DescribePipelineResponse,
@@ -12,7 +12,7 @@ import type {
 } from '@maas/protos';
 import type { PreprocessMetrics } from './metrics';
 import type { PipelineSource } from './pipeline-source';
-import { droppedFromWire, droppedToWire, rawItemFromWire, resultToWire, scatterResults, tensorFromWire, tensorToWire } from './wire';
+import { droppedFromWire, droppedToWire, rawItemFromWire, resultToWire, tensorFromWire, tensorToWire } from './wire';
 
 /** What the RPC handlers need. */
 export interface HandlerDeps {
@@ -80,12 +80,11 @@ export function preprocessHandlers(deps: HandlerDeps): PreprocessorHandlers {
         const kept = req.kept_items.length > 0 ? req.kept_items : Array.from({ length: rows }, (_, i) => i);
         const itemCount = req.item_count > 0 ? req.item_count : kept.length;
         if (itemCount > deps.maxItems) throw new InvalidArgumentError(`item_count: at most ${deps.maxItems}, got ${itemCount}`);
-        const results = await pipeline.postprocess(outputs, kept.length, observer(deps, modelLabel));
-        const placed = scatterResults(results, kept, itemCount);
         const dropped = new Map(req.dropped.map((d) => [d.item, droppedFromWire(d)]));
+        const { placed, tensors } = await pipeline.answer(outputs, kept, itemCount, [...dropped.values()], observer(deps, modelLabel));
         return {
           results: placed.map((r, i) => resultToWire(r, r === undefined ? dropped.get(i) : undefined)),
-          tensors: resultsToTensors(pipeline.spec, placed.map((r) => r ?? {}), [...dropped.values()]).map(tensorToWire),
+          tensors: tensors.map(tensorToWire),
           duration_seconds: seconds(started),
         };
       });

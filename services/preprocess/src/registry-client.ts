@@ -3,6 +3,7 @@ import { Balancer, type InstanceProvider } from '@maas/discovery';
 import { fromServiceError, isServiceError } from '@maas/errors';
 import { callUnary, createClient, deadlineIn } from '@maas/grpc-kit';
 import {
+  downloadRegistryFile,
   loadGrpcObject,
   REGISTRY_PROTO_FILES,
   type ModelRegistryClient,
@@ -40,16 +41,11 @@ export class PipelineRegistryClient {
 
   /** Downloads one side file of a bundle whole (side files are small: vocabularies, label lists). */
   async downloadFile(model: string, version: number, file: string): Promise<Buffer> {
-    const stream = this.balancer.pick().DownloadArtifact({ model, version, file }, { deadline: deadlineIn(this.timeoutMs) });
-    const chunks: Buffer[] = [];
     try {
-      for await (const part of stream as AsyncIterable<{ part?: string; chunk?: Buffer }>) {
-        if (part.part === 'chunk' && part.chunk) chunks.push(part.chunk);
-      }
+      return await downloadRegistryFile(this.balancer.pick(), model, version, file, deadlineIn(this.timeoutMs));
     } catch (err) {
       throw mapError(err);
     }
-    return Buffer.concat(chunks);
   }
 
   /** Opens the change feed (every model) on one registry instance. */

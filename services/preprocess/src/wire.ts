@@ -1,4 +1,3 @@
-import { InvalidArgumentError } from '@maas/errors';
 import { ItemError, type Cell, type DroppedItem, type ItemResult, type RawItem, type Row } from '@maas/pipeline';
 import type {
   PreprocessDroppedItem,
@@ -94,17 +93,4 @@ export function resultToWire(result: ItemResult | undefined, dropped?: DroppedIt
     text: result.text ?? '',
     error: '',
   };
-}
-
-/**
- * Places the results of the kept rows back at their request positions: keptItems[i] is the request index of
- * result i; the rest are dropped items. Throws INVALID_ARGUMENT when the lists do not fit together.
- */
-export function scatterResults(results: readonly ItemResult[], keptItems: readonly number[], itemCount: number): Array<ItemResult | undefined> {
-  if (keptItems.length !== results.length || keptItems.some((k) => k >= itemCount)) {
-    throw new InvalidArgumentError(`kept_items: expected ${results.length} indices below item_count ${itemCount}, got [${keptItems.join(',')}]`);
-  }
-  const out: Array<ItemResult | undefined> = Array.from({ length: itemCount }, () => undefined);
-  keptItems.forEach((item, i) => (out[item] = results[i]));
-  return out;
 }
