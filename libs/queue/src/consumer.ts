@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import type { MaasError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
 import { decodeJob, encodeResult, MalformedEntryError, peekJobHeader } from './codec';
 import { asQueueError, connectRedis, ensureConnected } from './connection';
@@ -116,6 +117,34 @@ export class JobConsumer {
     } catch (err) {
       throw asQueueError(err, `reply to job ${delivery.job.id}`);
     }
+  }
+
+  /**
+   * reply() for a whole batch in one round trip (one pipelined write instead of one per job). Each job is
+   * answered and acked on its own (its own script call); the promise resolves with each job's error, or
+   * undefined when it was answered.
+   */
+  async replyAll(answers: ReadonlyArray<{ delivery: Delivery; result: JobResult }>): Promise<Array<MaasError | undefined>> {
+    if (answers.length === 1) {
+      const [only] = answers;
+      return [await this.reply(only!.delivery, only!.result).then(() => undefined, (err: unknown) => err as MaasError)];
+    }
+    const pipeline = this.commands.pipeline();
+    for (const { delivery, result } of answers) {
+      const { header, data } = encodeResult(result);
+      pipeline.maasReply(delivery.streamKey, delivery.replyTo, this.group, delivery.entryId, header, data, this.replyStreamMaxLen, this.replyTtlMs);
+    }
+    let replies: Array<[Error | null, unknown]>;
+    try {
+      replies = (await pipeline.exec()) ?? [];
+    } catch (err) {
+      const error = asQueueError(err, `reply to ${answers.length} jobs`);
+      return answers.map(() => error);
+    }
+    return answers.map(({ delivery }, i) => {
+      const err = replies[i]?.[0] ?? (replies[i] ? null : new Error('no reply from Redis'));
+      return err ? asQueueError(err, `reply to job ${delivery.job.id}`) : undefined;
+    });
   }
 
   /**

@@ -81,6 +81,18 @@ describe('JobProducer + JobConsumer on a real Redis', () => {
     expect(await p.stats(m, 1)).toEqual({ depth: 0, waiting: 0, inFlight: 0, oldestJobAgeMs: 0, deadLetters: 0 });
   });
 
+  it('replyAll answers a batch in one round trip: each caller gets its own result and every job is acked', async () => {
+    const m = model();
+    const p = await producer();
+    const c = consumer('w1');
+    const pending = ['j1', 'j2', 'j3'].map((id) => p.submit(job(m, id)));
+    const batch = await readUntil(c, m, 3);
+    expect(await c.replyAll(batch.map((d) => ({ delivery: d, result: okResult(d, 'w1') })))).toEqual([undefined, undefined, undefined]);
+    const results = await Promise.all(pending);
+    results.forEach((r, i) => expect(r.ok && new Float32Array(new Uint8Array(r.outputs[0]!.data).buffer)[1]).toBe(i + 1));
+    expect(await p.stats(m, 1)).toMatchObject({ depth: 0, inFlight: 0 });
+  });
+
   it('refuses a job atomically when the stream holds maxDepth jobs, and reports depth and age', async () => {
     const m = model();
     const p = await producer({ maxDepth: 2 });

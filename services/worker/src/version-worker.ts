@@ -161,11 +161,23 @@ export class VersionWorker {
     metrics.addBusy(computeMs);
     metrics.batchSize.observe(this.labels, group.length);
     metrics.computeSeconds.observe({ ...this.labels, execution_provider: model.executionProvider }, computeMs / 1000);
-    await Promise.all(group.map(({ delivery }, i) => {
+    const answers = group.map(({ delivery }, i) => {
       const queueWaitMs = Math.max(0, startedMs - delivery.enqueuedUnixMs);
       metrics.queueWaitSeconds.observe(this.labels, queueWaitMs / 1000);
-      return this.answer(delivery, { jobId: delivery.job.id, ok: true, outputs: outputs[i]!, workerId: this.deps.workerId, batchSize: group.length, queueWaitMs, computeMs, executionProvider: model.executionProvider }, 'ok');
-    }));
+      const result: JobResult = { jobId: delivery.job.id, ok: true, outputs: outputs[i]!, workerId: this.deps.workerId, batchSize: group.length, queueWaitMs, computeMs, executionProvider: model.executionProvider };
+      return { delivery, result };
+    });
+    // One pipelined write for the whole batch's replies (each still acks its own job atomically).
+    const errors = await this.deps.consumer.replyAll(answers);
+    errors.forEach((err, i) => {
+      if (err) {
+        // Not acked: another worker will take it after the visibility timeout (at least once).
+        this.log.warn({ err, jobId: answers[i]!.delivery.job.id }, 'reply failed; the job will be redelivered');
+        this.count('error');
+      }
+    });
+    const answered = errors.filter((e) => e === undefined).length;
+    if (answered > 0) this.count('ok', answered);
   }
 
   private async failJob(delivery: Delivery, code: number, message: string): Promise<void> {
