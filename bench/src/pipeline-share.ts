@@ -140,7 +140,7 @@ export function renderPipelineShare(runs: readonly PipelineShareRun[]): string {
   return [
     '## ocr-cls with its image pipeline (preprocess share)',
     '',
-    'A PNG text line in, a label out, through gateway → maas-preprocess → worker → maas-preprocess. Share = time the gateway spent in pre/post-processing calls over its end-to-end time; step share = the preprocess service\'s own step time (decode, resize, normalize, top_k ...) over the same end-to-end time.',
+    'A PNG text line in, a label out, through gateway → maas-preprocess → worker → gateway (postprocessing in the gateway, MAAS_LOCAL_POSTPROCESS). Share = time the gateway spent in pre/post-processing calls over its end-to-end time; step share = the preprocess service\'s own step time (decode, resize, normalize ...) over the same end-to-end time.',
     '',
     '| concurrency | req/s | p50 ms | p99 ms | errors | pre+post ms (mean) | of which steps ms | end-to-end ms (mean) | pre+post share | step share |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -90,8 +90,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       env: { ...baseEnv, MAAS_HTTP_PORT: String(httpPort), MAAS_METRICS_PORT: String(metricsPort), ...options.gatewayEnv },
     });
     started.push(gwProc);
-    // SERVING means the gateway's ports are up; ready also means it has discovered a registry and a worker.
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/v2/health/ready`)).ok, 30_000, 'gateway ready (registry and worker discovered)');
+    // SERVING means the gateway's ports are up; ready also means it has discovered a registry and a worker
+    // (a stack started without workers, which adds them later, cannot be ready yet).
+    if (workers.length > 0) {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/v2/health/ready`)).ok, 30_000, 'gateway ready (registry and worker discovered)');
+    }
     return {
       redis,
       consul,
