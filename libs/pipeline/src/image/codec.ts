@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { ItemError } from '../item-error';
 import type { Pixels } from './pixels';
+import { resizeLikeOpenCv } from './resize';
 
 /** The encoded formats a pipeline accepts (checked by magic bytes before anything decodes them). */
 export type ImageFormat = 'jpeg' | 'png' | 'webp';
@@ -26,23 +27,30 @@ function checkEncoded(bytes: Uint8Array, itemIndex: number, field: string): void
 }
 
 /** Target size of a decode's resize, computed from the encoded image's own width and height. */
-export type ResizeRule = (width: number, height: number) => { width: number; height: number; kernel: 'nearest' | 'linear' | 'cubic' | 'lanczos3' };
+export interface ResizeRule {
+  kernel: 'nearest' | 'linear' | 'cubic' | 'lanczos3';
+  size(width: number, height: number): { width: number; height: number };
+}
+
+/** Resize kernels done in JavaScript the way OpenCV does them (see resize.ts); the others go through libvips. */
+const isOpenCvKernel = (kernel: string): kernel is 'linear' | 'nearest' => kernel === 'linear' || kernel === 'nearest';
 
 /**
  * Decodes JPEG/PNG/WebP bytes to 8-bit HWC pixels in the given channel order (alpha dropped, as OpenCV's
- * imread does), resizing in the same libvips pass when a rule is given (one decode, no intermediate copy).
- * Anything else, or a truncated/corrupt file, is an ItemError (corrupt_image) naming the item.
+ * imread does), resized when a rule is given: `linear`/`nearest` as OpenCV's cv2.resize does (decode, then
+ * resizeLikeOpenCv), `cubic`/`lanczos3` by libvips in the same pass as the decode. Anything else, or a
+ * truncated/corrupt file, is an ItemError (corrupt_image) naming the item.
  */
 export async function decodeImage(bytes: Uint8Array, color: 'RGB' | 'BGR' | 'GRAY', itemIndex: number, field = 'image', resize?: ResizeRule): Promise<Pixels> {
   checkEncoded(bytes, itemIndex, field);
   let result: { data: Buffer; info: sharp.OutputInfo };
   try {
     let image = sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS });
-    if (resize !== undefined) {
+    if (resize !== undefined && !isOpenCvKernel(resize.kernel)) {
       const meta = await image.metadata();
       // EXIF orientation is not applied (as OpenCV's imread with default flags): width/height are as stored.
-      const target = resize(meta.width ?? 1, meta.height ?? 1);
-      image = image.resize(target.width, target.height, { fit: 'fill', kernel: target.kernel });
+      const target = resize.size(meta.width ?? 1, meta.height ?? 1);
+      image = image.resize(target.width, target.height, { fit: 'fill', kernel: resize.kernel });
     }
     image = image.removeAlpha();
     image = color === 'GRAY' ? image.toColourspace('b-w') : image.toColourspace('srgb');
@@ -56,7 +64,12 @@ export async function decodeImage(bytes: Uint8Array, color: 'RGB' | 'BGR' | 'GRA
   if (info.channels !== expected) {
     throw new ItemError(itemIndex, field, 'corrupt_image', `decoded to ${info.channels} channels, expected ${expected}`);
   }
-  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  let decoded: Pixels = { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  if (resize !== undefined && isOpenCvKernel(resize.kernel)) {
+    const target = resize.size(decoded.width, decoded.height);
+    if (target.width !== decoded.width || target.height !== decoded.height) decoded = resizeLikeOpenCv(decoded, target.width, target.height, resize.kernel);
+  }
+  const pixels = decoded.data;
   if (color === 'BGR') {
     for (let i = 0; i < pixels.length; i += 3) {
       const r = pixels[i] ?? 0;
@@ -64,13 +77,14 @@ export async function decodeImage(bytes: Uint8Array, color: 'RGB' | 'BGR' | 'GRA
       pixels[i + 2] = r;
     }
   }
-  return { width: info.width, height: info.height, channels: info.channels, data: pixels };
+  return decoded;
 }
 
-/** Resizes 8-bit pixels to exactly width×height with the given kernel (libvips through sharp). */
+/** Resizes 8-bit pixels to exactly width×height: linear/nearest as OpenCV does, cubic/lanczos3 by libvips. */
 export async function resizePixels(pixels: Pixels, width: number, height: number, kernel: 'nearest' | 'linear' | 'cubic' | 'lanczos3'): Promise<Pixels> {
   if (width === pixels.width && height === pixels.height) return pixels;
   if (!(pixels.data instanceof Uint8Array)) throw new Error('resize works on 8-bit pixels (the validator orders it before scale/normalize)');
+  if (isOpenCvKernel(kernel)) return resizeLikeOpenCv(pixels, width, height, kernel);
   const channels = pixels.channels as 1 | 3;
   const { data, info } = await sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels } })
     .resize(width, height, { fit: 'fill', kernel })

@@ -48,10 +48,10 @@ export async function runImagePipeline(images: readonly Uint8Array[], steps: rea
     const next = steps[s + 1];
     switch (step.op) {
       case 'decode': {
-        // A resize right after decode runs in the same libvips pass (decode once, no intermediate image):
-        // the step is then timed as 'decode_resize'.
+        // A resize right after decode is part of the decode (libvips in the same pass for cubic/lanczos3,
+        // OpenCV-style on the decoded pixels for linear/nearest): the step is then timed as 'decode_resize'.
         const resize = next?.op === 'resize' ? next : undefined;
-        const rule = resize && ((w: number, h: number) => ({ ...resizeTarget(w, h, resize), kernel: resize.interpolation ?? 'linear' }));
+        const rule = resize && { kernel: resize.interpolation ?? 'linear', size: (w: number, h: number) => resizeTarget(w, h, resize) };
         if (resize) s++;
         batch = await timed(resize ? 'decode_resize' : step.op, observe, () => Promise.all(images.map((bytes, i) => decodeImage(bytes, step.color ?? 'RGB', i, 'image', rule))));
         break;
