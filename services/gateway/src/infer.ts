@@ -79,6 +79,8 @@ export interface InferenceDeps {
   stats: StatisticsStore;
   queueMaxDepth: number;
   pipeline?: PipelineRunner;
+  /** Log each answered request at info (an access log); otherwise at debug. Failures are always logged at info. */
+  accessLog?: boolean;
 }
 
 /**
@@ -106,7 +108,8 @@ export class InferenceService {
       const totalMs = performance.now() - started;
       metrics.requests.inc({ model, version, outcome: 'OK', protocol: ctx.protocol });
       metrics.requestSeconds.observe({ model, version }, totalMs / 1000);
-      ctx.logger.info({ model, version, outcome: 'OK', durationMs: round(totalMs), requestId: request.id }, 'infer');
+      if (this.deps.accessLog) ctx.logger.info({ model, version, outcome: 'OK', durationMs: round(totalMs), requestId: request.id }, 'infer');
+      else ctx.logger.debug({ model, version, outcome: 'OK', durationMs: round(totalMs), requestId: request.id }, 'infer');
       return response;
     } catch (err) {
       const totalMs = performance.now() - started;

@@ -49,6 +49,7 @@ export const gatewayService: ServiceDefinition<typeof gatewaySettings> = {
       stats,
       queueMaxDepth: config.queueMaxDepth,
       pipeline,
+      accessLog: config.accessLog,
     });
     const state = new GatewayState(inference, catalog, registryClient, workers, stats, config.defaultTimeoutMs, () => redis.status === 'ready', pipeline);
     const { grpcObject, packageDefinition } = loadGrpcObject<InferenceProtoGrpcType>(INFERENCE_PROTO_FILES);
