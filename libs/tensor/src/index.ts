@@ -31,6 +31,7 @@ export { float16BitsToNumber, numberToFloat16Bits } from './float16';
 export {
   BYTES_LENGTH_PREFIX_BYTES,
   decodeBytesElements,
+  checkRaw,
   decodeRaw,
   encodeBytesElements,
   encodeRaw,
@@ -46,5 +47,5 @@ export {
   type ElementValue,
   type TensorContents,
 } from './contents-codec';
-export { decodeInferInputs, decodeInputTensor, type WireInputTensor } from './wire-tensors';
+export { decodeInferInputs, decodeInputTensor, inferInputsAsRaw, type RawInputTensor, type WireInputTensor } from './wire-tensors';
 export { split, stack, type StackedTensor } from './batching';

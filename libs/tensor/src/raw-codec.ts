@@ -92,11 +92,22 @@ export function encodeBytesElements(elements: ReadonlyArray<string | Uint8Array>
  * BYTES, the framed element count). The result views `raw` where alignment allows.
  */
 export function decodeRaw(tensorName: string, datatype: string, shape: readonly unknown[], raw: Uint8Array): TensorData {
+  const checked = checkRaw(tensorName, datatype, shape, raw);
+  if (checked.elements) return checked.elements;
+  return viewAs(TYPED_ARRAY_FOR[checked.datatype as Exclude<Datatype, 'BYTES'>], raw, checked.count);
+}
+
+/**
+ * The checks of decodeRaw (datatype, shape, byte size, BYTES framing) without building typed arrays, for
+ * callers that pass the bytes on unchanged (the gateway forwards them to the queue). Returns the datatype,
+ * the element count, and for BYTES the elements (views of `raw`).
+ */
+export function checkRaw(tensorName: string, datatype: string, shape: readonly unknown[], raw: Uint8Array): { datatype: Datatype; count: number; elements?: Buffer[] } {
   datatypeInfo(tensorName, datatype);
   const dims = validateShape(tensorName, shape);
   const count = elementCount(dims);
   const dt = datatype as Datatype;
-  if (dt === 'BYTES') return decodeBytesElements(tensorName, raw, count);
+  if (dt === 'BYTES') return { datatype: dt, count, elements: decodeBytesElements(tensorName, raw, count) };
   const ctor = TYPED_ARRAY_FOR[dt];
   const expectedBytes = count * ctor.BYTES_PER_ELEMENT;
   if (raw.byteLength !== expectedBytes) {
@@ -106,7 +117,7 @@ export function decodeRaw(tensorName: string, datatype: string, shape: readonly 
       got: `${raw.byteLength} bytes`,
     });
   }
-  return viewAs(ctor, raw, count);
+  return { datatype: dt, count };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { decodeInferInputs, decodeInputTensor } from './wire-tensors';
+import { decodeInferInputs, decodeInputTensor, inferInputsAsRaw } from './wire-tensors';
 import { TensorError } from './tensor-error';
 
 function errorOf(fn: () => unknown): TensorError {
@@ -54,5 +54,24 @@ describe('decoding request inputs', () => {
       decodeInferInputs([{ ...inputs[0]!, contents: { int64_contents: [1] } }, inputs[1]!], [Buffer.alloc(8), Buffer.alloc(4)]),
     );
     expect(mixed.reason).toBe('contents_and_raw');
+  });
+
+  it('inferInputsAsRaw checks like decodeInferInputs but forwards raw bytes as they came (no copy, even misaligned)', () => {
+    const message = Buffer.alloc(1 + 8);
+    message.set(new Uint8Array(new Float32Array([1.5, -2]).buffer), 1);
+    const misaligned = message.subarray(1); // offset 1: decodeInferInputs would copy to align the floats
+    const [x] = inferInputsAsRaw([{ name: 'x', datatype: 'FP32', shape: [1, 2] }], [misaligned]);
+    expect(x).toMatchObject({ name: 'x', datatype: 'FP32', shape: [1, 2] });
+    expect(x!.data.buffer).toBe(message.buffer);
+    expect(x!.data.byteOffset).toBe(1);
+    expect(Array.from(decodeInferInputs([{ name: 'x', datatype: 'FP32', shape: [1, 2] }], [misaligned])[0]!.data as Float32Array)).toEqual([1.5, -2]);
+    // typed contents become raw little-endian bytes once
+    const [typed] = inferInputsAsRaw([{ name: 'y', datatype: 'INT32', shape: [2], contents: { int_contents: [7, -1] } }], []);
+    expect(Array.from(new Int32Array(typed!.data.buffer, typed!.data.byteOffset, 2))).toEqual([7, -1]);
+    // the same refusals
+    expect(errorOf(() => inferInputsAsRaw([{ name: 'x', datatype: 'FP32', shape: [1, 3] }], [misaligned])).reason).toBe('byte_size_mismatch');
+    expect(errorOf(() => inferInputsAsRaw([{ name: 'b', datatype: 'BYTES', shape: [1] }], [Buffer.from([9, 0, 0, 0, 1])])).reason).toBeDefined();
+    expect(errorOf(() => inferInputsAsRaw([{ name: 'x', datatype: 'FP99', shape: [1] }], [Buffer.alloc(4)])).message).toMatch(/datatype/i);
+    expect(errorOf(() => inferInputsAsRaw([{ name: 'x', datatype: 'FP32', shape: [1], contents: { fp32_contents: [1] } }], [Buffer.alloc(4)])).reason).toBe('contents_and_raw');
   });
 });

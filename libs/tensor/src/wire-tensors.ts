@@ -1,8 +1,9 @@
 import { contentsToData, hasContents, valuesToData, type TensorContents } from './contents-codec';
 import { datatypeInfo } from './datatypes';
-import { decodeRaw } from './raw-codec';
+import { checkRaw, decodeRaw, encodeRaw } from './raw-codec';
 import { TensorError } from './tensor-error';
 import { elementCount, formatShape, validateShape, type Tensor } from './tensor';
+import type { Datatype } from './datatypes';
 
 /** The tensor header of a ModelInferRequest input (structurally matches the generated protobuf type). */
 export interface WireInputTensor {
@@ -46,6 +47,37 @@ export function decodeInputTensor(input: WireInputTensor, raw: Uint8Array | unde
  * (protocol rule). Input names must be unique.
  */
 export function decodeInferInputs(inputs: readonly WireInputTensor[], rawContents: readonly Uint8Array[]): Tensor[] {
+  return checkInputs(inputs, rawContents).map((input, i) => decodeInputTensor(input, rawContents.length > 0 ? rawContents[i] : undefined));
+}
+
+/** An input as raw little-endian bytes (KServe's raw_input_contents form), with its header. */
+export interface RawInputTensor {
+  name: string;
+  datatype: Datatype;
+  shape: number[];
+  data: Buffer;
+}
+
+/**
+ * decodeInferInputs for callers that pass the bytes on (the gateway forwards them to a worker): the same
+ * checks, but raw contents are kept as they came (no typed-array copy of a misaligned gRPC slice), and
+ * typed contents are encoded to raw bytes once.
+ */
+export function inferInputsAsRaw(inputs: readonly WireInputTensor[], rawContents: readonly Uint8Array[]): RawInputTensor[] {
+  return checkInputs(inputs, rawContents).map((input, i) => {
+    const raw = rawContents.length > 0 ? rawContents[i] : undefined;
+    if (raw === undefined || hasContents(input.contents)) {
+      const t = decodeInputTensor(input, raw);
+      return { name: t.name, datatype: t.datatype, shape: [...t.shape], data: encodeRaw(t.data) };
+    }
+    const shape = validateShape(input.name, input.shape);
+    const { datatype } = checkRaw(input.name, input.datatype, shape, raw);
+    return { name: input.name, datatype, shape, data: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) };
+  });
+}
+
+/** The request-level rules: one raw entry per input when raw contents are used, unique input names. */
+function checkInputs(inputs: readonly WireInputTensor[], rawContents: readonly Uint8Array[]): readonly WireInputTensor[] {
   if (rawContents.length > 0 && rawContents.length !== inputs.length) {
     throw new TensorError('byte_size_mismatch', 'raw_input_contents count does not match inputs', {
       tensorName: inputs.map((i) => i.name).join(','),
@@ -54,11 +86,11 @@ export function decodeInferInputs(inputs: readonly WireInputTensor[], rawContent
     });
   }
   const seen = new Set<string>();
-  return inputs.map((input, i) => {
+  for (const input of inputs) {
     if (seen.has(input.name)) {
       throw new TensorError('bad_value', 'duplicate input name', { tensorName: input.name, expected: 'unique input names', got: 'the name twice' });
     }
     seen.add(input.name);
-    return decodeInputTensor(input, rawContents.length > 0 ? rawContents[i] : undefined);
-  });
+  }
+  return inputs;
 }

@@ -5,7 +5,7 @@ import { statusName } from '@maas/grpc-kit';
 import type { Logger } from '@maas/logging';
 import type { RegistryModelVersion } from '@maas/protos';
 import type { JobProducer, WireTensor } from '@maas/queue';
-import { decodeInferInputs, tensorToRaw, type WireInputTensor } from '@maas/tensor';
+import { inferInputsAsRaw, type WireInputTensor } from '@maas/tensor';
 import { authorizeModel, type Principal } from './auth';
 import type { GatewayMetrics } from './metrics';
 import { pickTarget, type ModelCatalog } from './model-catalog';
@@ -131,16 +131,16 @@ export class InferenceService {
     let pipelineState: PipelineState | undefined;
     if (pipelineSpec !== '') {
       if (!this.deps.pipeline) throw new UnavailableError(`model "${target.model}" needs preprocessing and no preprocess service is configured`);
-      const raw = decodeInferInputs(request.inputs, request.raw_input_contents).map(toWire);
+      const raw = inferInputsAsRaw(request.inputs, request.raw_input_contents);
       const t0 = performance.now();
       const pre = await this.deps.pipeline.pre(target, raw, ctx);
       inputs = pre.tensors;
       pipelineState = pre.state;
       preMs += performance.now() - t0;
     } else {
-      const decoded = decodeInferInputs(request.inputs, request.raw_input_contents);
-      validateAgainstModel(target, decoded, request.outputs.map((o) => o.name));
-      inputs = decoded.map(toWire);
+      // Checked (datatype, shape, size) but forwarded as the bytes that came in: no copy per request.
+      inputs = inferInputsAsRaw(request.inputs, request.raw_input_contents);
+      validateAgainstModel(target, inputs, request.outputs.map((o) => o.name));
     }
     if (ctx.deadlineUnixMs <= Date.now()) throw new DeadlineExceededError('deadline passed before the request was queued');
     const parameters: Record<string, string | number | boolean> = {};
@@ -182,10 +182,6 @@ export class InferenceService {
       raw_output_contents: outputs.map((o) => o.data),
     };
   }
-}
-
-function toWire(t: Parameters<typeof tensorToRaw>[0]): WireTensor {
-  return { name: t.name, datatype: t.datatype, shape: [...t.shape], data: tensorToRaw(t) };
 }
 
 function rowsOf(inputs: readonly WireTensor[]): number {

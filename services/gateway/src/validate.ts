@@ -1,15 +1,15 @@
 import { InvalidArgumentError } from '@maas/errors';
 import type { RegistryModelVersion, RegistryTensorSpec } from '@maas/protos';
-import { formatShape, shapeMatches, type Tensor } from '@maas/tensor';
+import { formatShape, shapeMatches } from '@maas/tensor';
 
 const list = (specs: readonly RegistryTensorSpec[]): string => specs.map((s) => `"${s.name}" ${s.datatype}${formatShape(s.shape)}`).join(', ');
 
 /**
- * Checks decoded inputs against a version's declared inputs: every input known and present once, datatype
+ * Checks inputs (their headers: name, datatype, shape) against a version's declared inputs: every input known and present once, datatype
  * equal, shape matching (-1 = any), one batch size across inputs, batch ≤ max_batch_size. Requested outputs
  * must exist. Each error names the tensor and what was expected.
  */
-export function validateAgainstModel(version: RegistryModelVersion, inputs: readonly Tensor[], requestedOutputs: readonly string[]): void {
+export function validateAgainstModel(version: RegistryModelVersion, inputs: ReadonlyArray<{ name: string; datatype: string; shape: readonly number[] }>, requestedOutputs: readonly string[]): void {
   const where = `model "${version.model}" version ${version.version}`;
   const specs = new Map(version.inputs.map((s) => [s.name, s]));
   for (const t of inputs) {
