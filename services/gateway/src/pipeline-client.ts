@@ -19,15 +19,13 @@ import { Pipeline, validatePipelineSpec, type DroppedItem } from '@maas/pipeline
 import type { WireTensor } from '@maas/queue';
 import { decodeBytesElements, decodeRaw, encodeRaw, type Tensor } from '@maas/tensor';
 import type { InferContext, PipelineRunner, PipelineState } from './infer';
+import { LocalPostCache } from './local-post-cache';
 import type { RegistryClient } from './registry-client';
 
 const toWire = (t: PreprocessTensor__Output): WireTensor => ({ name: t.name, datatype: t.datatype, shape: t.shape.map(Number), data: t.raw_contents });
 const fromWire = (t: WireTensor) => ({ name: t.name, datatype: t.datatype, shape: t.shape, raw_contents: t.data });
 const wireToTensor = (t: WireTensor): Tensor => ({ name: t.name, datatype: t.datatype as Tensor['datatype'], shape: t.shape, data: decodeRaw(t.name, t.datatype, t.shape, t.data) });
 const tensorToWireTensor = (t: Tensor): WireTensor => ({ name: t.name, datatype: t.datatype, shape: [...t.shape], data: encodeRaw(t.data) });
-
-/** Post-only pipelines the gateway keeps (a version's spec and side files never change; a config change is a new key). */
-const LOCAL_POST_CACHE_SIZE = 64;
 
 /** Where the gateway runs postprocessing: in process (label lists and dictionaries fetched once) or on maas-preprocess. */
 export interface LocalPostOptions {
@@ -50,15 +48,19 @@ export interface PipelineShape {
 export class PreprocessPipeline implements PipelineRunner {
   private readonly balancer: Balancer<PreprocessorClient>;
   private readonly shapes = new Map<string, Promise<PipelineShape>>();
-  private readonly posts = new Map<string, Promise<Pipeline>>();
+  private readonly posts: LocalPostCache<Pipeline>;
 
   /**
    * With `localPost`, postprocessing (softmax, top-k with labels, CTC decode: cheap, and small tensors) runs
    * in the gateway with the version's post steps and side files, saving a gRPC round trip per request;
-   * preprocessing (image decode, tokenizers: heavy) always runs on maas-preprocess. If the post steps
-   * cannot be loaded here, the request falls back to the service's Postprocess.
+   * preprocessing (image decode, tokenizers: heavy) always runs on maas-preprocess. While the post steps
+   * are not loaded here (first load over 2 s, or failed: retried after 30 s and logged once per failure),
+   * requests use the service's Postprocess instead.
    */
   constructor(provider: InstanceProvider, private readonly timeoutMs = 10_000, private readonly localPost?: LocalPostOptions) {
+    this.posts = new LocalPostCache<Pipeline>({
+      onFailure: (key, err) => localPost?.logger.warn({ pipeline: key.split('|', 2).join(' v'), err: err.message }, 'postprocessing cannot run in the gateway (retrying in 30 s); using maas-preprocess meanwhile'),
+    });
     const { grpcObject } = loadGrpcObject<PreprocessProtoGrpcType>(PREPROCESS_PROTO_FILES);
     const Ctor = grpcObject.maas.preprocess.v1.Preprocessor;
     this.balancer = new Balancer(provider, (address) => createClient(Ctor, address));
@@ -111,38 +113,20 @@ export class PreprocessPipeline implements PipelineRunner {
     return { tensors: res.tensors.map(toWire), state: { itemCount: items.length, keptItems: res.kept_items, dropped: res.dropped } };
   }
 
-  /** The version's post steps as a pipeline, with the side files they name (loaded once per version and spec). */
-  private postPipeline(version: RegistryModelVersion, registry: RegistryClient): Promise<Pipeline> {
-    const json = version.config?.pipeline_json ?? '';
-    const key = `${version.model}|${version.version}|${json}`;
-    let entry = this.posts.get(key);
-    if (entry) return entry;
-    entry = (async () => {
-      const spec = validatePipelineSpec(json);
-      const names = Pipeline.postFiles(spec);
-      const files = new Map(await Promise.all(names.map(async (name) => [name, await registry.downloadFile(version.model, version.version, name)] as const)));
-      return Pipeline.loadPostOnly(spec, files);
-    })();
-    this.posts.set(key, entry);
-    entry.catch(() => {
-      if (this.posts.get(key) === entry) this.posts.delete(key);
-    });
-    while (this.posts.size > LOCAL_POST_CACHE_SIZE) {
-      const oldest = this.posts.keys().next().value;
-      if (oldest === undefined) break;
-      this.posts.delete(oldest);
-    }
-    return entry;
+  /** The version's post steps with the side files they name, read from the registry (once per version and spec). */
+  private static async loadPost(version: RegistryModelVersion, registry: RegistryClient): Promise<Pipeline> {
+    const spec = validatePipelineSpec(version.config?.pipeline_json ?? '');
+    const names = Pipeline.postFiles(spec);
+    const files = new Map(await Promise.all(names.map(async (name) => [name, await registry.downloadFile(version.model, version.version, name)] as const)));
+    return Pipeline.loadPostOnly(spec, files);
   }
 
   async post(version: RegistryModelVersion, outputs: readonly WireTensor[], state: PipelineState, ctx: InferContext): Promise<WireTensor[]> {
     if (this.localPost) {
-      let pipeline: Pipeline | undefined;
-      try {
-        pipeline = await this.postPipeline(version, this.localPost.registry);
-      } catch (err) {
-        ctx.logger.warn({ model: version.model, version: version.version, err: (err as Error).message }, 'postprocessing cannot run in the gateway; using maas-preprocess');
-      }
+      const { registry } = this.localPost;
+      const key = `${version.model}|${version.version}|${version.config?.pipeline_json ?? ''}`;
+      // Not ready within the wait (first load slow, or failed recently): this request goes the remote way.
+      const pipeline = await this.posts.get(key, () => PreprocessPipeline.loadPost(version, registry), ctx.deadlineUnixMs - Date.now() - 100);
       if (pipeline) {
         const dropped = state.dropped as PreprocessDroppedItem__Output[];
         const droppedItems = dropped.map((d): DroppedItem => ({ item: d.item, field: d.field, reason: d.reason as DroppedItem['reason'], message: d.message }));
