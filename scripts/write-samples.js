@@ -23,16 +23,4 @@ fs.mkdirSync(cls, { recursive: true });
 fs.copyFileSync(models.ocrClassifierPath(), path.join(cls, 'model.onnx'));
 fs.writeFileSync(path.join(cls, 'labels.txt'), '0\n180\n');
 execFileSync('tar', ['-cf', path.join(dir, 'ocr-cls.tar'), '-C', cls, 'model.onnx', 'labels.txt']);
-const pipeline = {
-  input: 'image',
-  preprocess: [
-    { op: 'decode', color: 'BGR' },
-    { op: 'resize', height: 48, keepAspect: true, maxWidth: 192 },
-    { op: 'scale', factor: 1 / 255 },
-    { op: 'normalize', mean: [0.5], std: [0.5] },
-    { op: 'pad', width: 192 },
-    { op: 'to_tensor', name: 'x' },
-  ],
-  postprocess: [{ op: 'top_k', labels: 'labels.txt' }],
-};
-fs.writeFileSync(path.join(dir, 'ocr-cls.json'), JSON.stringify({ ...batching(32, 2000), pipeline_json: JSON.stringify(pipeline) }));
+fs.writeFileSync(path.join(dir, 'ocr-cls.json'), JSON.stringify({ ...batching(32, 2000), pipeline_json: JSON.stringify(models.OCR_CLS_PIPELINE) }));

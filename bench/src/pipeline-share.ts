@@ -1,27 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ocrClassifierPath } from '@maas/models';
+import { OCR_CLS_PIPELINE, ocrClassifierPath } from '@maas/models';
 import { REPO_ROOT, startStack } from '@maas/testing';
 import { RawInferClient, runClosedLoop } from './load-generator';
 import { cpuProfileEnv } from './maas-target';
 import { summarizeProfiles } from './profile-summary';
 import { registryClient, uploadModel } from './registry-upload';
 import type { LatencySummaryMs } from './stats';
-
-/** PaddleOCR's cls preprocessing (the `make up` sample): BGR, height 48 keeping aspect, width ≤ 192, (x/255-0.5)/0.5, pad right. */
-export const OCR_CLS_PIPELINE = {
-  input: { kind: 'image', name: 'image' },
-  preprocess: [
-    { op: 'decode', color: 'BGR' },
-    { op: 'resize', height: 48, keepAspect: true, maxWidth: 192 },
-    { op: 'scale', factor: 1 / 255 },
-    { op: 'normalize', mean: [0.5], std: [0.5] },
-    { op: 'pad', width: 192 },
-    { op: 'to_tensor', name: 'x' },
-  ],
-  postprocess: [{ op: 'top_k', labels: 'labels.txt' }],
-};
 
 /** One concurrency level of the pipelined ocr-cls run. */
 export interface PipelineShareRun {

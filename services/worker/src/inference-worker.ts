@@ -1,20 +1,10 @@
-import type { Logger } from '@maas/logging';
-import type { JobConsumer } from '@maas/queue';
 import type { ModelSelector } from './config';
-import type { WorkerMetrics } from './metrics';
-import type { ModelCache } from './model-cache';
 import { runtimeChanged, versionKey, type ModelSource, type SourceEvent, type VersionInfo } from './model-source';
-import { VersionWorker } from './version-worker';
+import { VersionWorker, type VersionWorkerDeps } from './version-worker';
 
-/** Options of an InferenceWorker. */
-export interface InferenceWorkerOptions {
+/** Options of an InferenceWorker: what each VersionWorker needs, plus where models come from and which. */
+export interface InferenceWorkerOptions extends VersionWorkerDeps {
   source: ModelSource;
-  consumer: JobConsumer;
-  cache: ModelCache;
-  metrics: WorkerMetrics;
-  logger: Logger;
-  workerId: string;
-  readBlockMs: number;
   /** What to serve: every model (`all`) and/or named models, optionally pinned to a version. */
   models: { all: boolean; selectors: ModelSelector[] };
   queueStatsIntervalMs: number;
@@ -134,7 +124,7 @@ export class InferenceWorker {
         }
         continue;
       }
-      const worker = new VersionWorker(this.workerDeps(), info);
+      const worker = new VersionWorker(this.options, info);
       this.workers.set(key, worker);
       logger.info({ model, version, batching: info.settings }, 'serving model version');
       if (this.statsTimer) worker.start(); // after start(): new versions start at once
@@ -148,11 +138,6 @@ export class InferenceWorker {
       await worker.stop();
       await cache.invalidate(info.model, info.version, 'removed');
     }
-  }
-
-  private workerDeps(): ConstructorParameters<typeof VersionWorker>[0] {
-    const { consumer, cache, metrics, logger, workerId, readBlockMs } = this.options;
-    return { consumer, cache, metrics, logger, workerId, readBlockMs };
   }
 
   /** Loads served versions in order while they fit the budget, so the first jobs do not wait for a load. */
