@@ -41,15 +41,17 @@ function itemsOf<K extends 'image' | 'text' | 'row'>(items: readonly RawItem[], 
 export class Pipeline {
   private readonly tokenizer: Tokenizer | undefined;
   private readonly resources: PostResources;
-  private postOnly = false;
+  /** Loaded by loadPostOnly: no tokenizer, preprocess() refuses. */
+  private readonly postOnly: boolean;
 
   /** Use loadPipeline(). */
   private constructor(
     readonly spec: PipelineSpec,
     files: PipelineFiles,
-    withPreprocess: boolean,
+    postOnly: boolean,
   ) {
-    const tokenize = withPreprocess ? spec.preprocess.find((s): s is TokenizeStep => s.op === 'tokenize') : undefined;
+    this.postOnly = postOnly;
+    const tokenize = postOnly ? undefined : spec.preprocess.find((s): s is TokenizeStep => s.op === 'tokenize');
     this.tokenizer = tokenize && loadTokenizer(files, tokenize.file, tokenize.lowercase ?? true, 'preprocess[0] (tokenize)');
     const labels = new Map<number, readonly string[]>();
     const dictionaries = new Map<number, readonly string[]>();
@@ -68,7 +70,7 @@ export class Pipeline {
 
   /** Builds a pipeline from a spec (validated here when given as JSON) and its bundle files. */
   static load(spec: PipelineSpec | string, files: PipelineFiles = new Map()): Pipeline {
-    return new Pipeline(typeof spec === 'string' ? validatePipelineSpec(spec) : spec, files, true);
+    return new Pipeline(typeof spec === 'string' ? validatePipelineSpec(spec) : spec, files, false);
   }
 
   /**
@@ -76,9 +78,7 @@ export class Pipeline {
    * (postFiles()), not the tokenizer; preprocess() on it throws.
    */
   static loadPostOnly(spec: PipelineSpec | string, files: PipelineFiles = new Map()): Pipeline {
-    const pipeline = new Pipeline(typeof spec === 'string' ? validatePipelineSpec(spec) : spec, files, false);
-    pipeline.postOnly = true;
-    return pipeline;
+    return new Pipeline(typeof spec === 'string' ? validatePipelineSpec(spec) : spec, files, true);
   }
 
   /** The side files the post steps read (label lists, CTC dictionaries). */

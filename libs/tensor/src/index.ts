@@ -47,5 +47,5 @@ export {
   type ElementValue,
   type TensorContents,
 } from './contents-codec';
-export { decodeInferInputs, decodeInputTensor, inferInputsAsRaw, type RawInputTensor, type WireInputTensor } from './wire-tensors';
+export { decodeInferInputs, decodeInputTensor, inferInputsAsRaw, toRawTensor, type RawTensor, type WireInputTensor } from './wire-tensors';
 export { split, stack, type StackedTensor } from './batching';

@@ -50,12 +50,17 @@ export function decodeInferInputs(inputs: readonly WireInputTensor[], rawContent
   return checkInputs(inputs, rawContents).map((input, i) => decodeInputTensor(input, rawContents.length > 0 ? rawContents[i] : undefined));
 }
 
-/** An input as raw little-endian bytes (KServe's raw_input_contents form), with its header. */
-export interface RawInputTensor {
+/** A tensor as raw little-endian bytes (KServe's raw_input_contents form) with its header. */
+export interface RawTensor {
   name: string;
   datatype: Datatype;
   shape: number[];
   data: Buffer;
+}
+
+/** A tensor in raw form (typed arrays are viewed, not copied; BYTES elements are framed). */
+export function toRawTensor(t: Tensor): RawTensor {
+  return { name: t.name, datatype: t.datatype, shape: [...t.shape], data: encodeRaw(t.data) };
 }
 
 /**
@@ -63,13 +68,10 @@ export interface RawInputTensor {
  * checks, but raw contents are kept as they came (no typed-array copy of a misaligned gRPC slice), and
  * typed contents are encoded to raw bytes once.
  */
-export function inferInputsAsRaw(inputs: readonly WireInputTensor[], rawContents: readonly Uint8Array[]): RawInputTensor[] {
+export function inferInputsAsRaw(inputs: readonly WireInputTensor[], rawContents: readonly Uint8Array[]): RawTensor[] {
   return checkInputs(inputs, rawContents).map((input, i) => {
     const raw = rawContents.length > 0 ? rawContents[i] : undefined;
-    if (raw === undefined || hasContents(input.contents)) {
-      const t = decodeInputTensor(input, raw);
-      return { name: t.name, datatype: t.datatype, shape: [...t.shape], data: encodeRaw(t.data) };
-    }
+    if (raw === undefined || hasContents(input.contents)) return toRawTensor(decodeInputTensor(input, raw));
     const shape = validateShape(input.name, input.shape);
     const { datatype } = checkRaw(input.name, input.datatype, shape, raw);
     return { name: input.name, datatype, shape, data: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) };

@@ -17,7 +17,7 @@ import {
 import type { Logger } from '@maas/logging';
 import { Pipeline, validatePipelineSpec, type DroppedItem } from '@maas/pipeline';
 import type { WireTensor } from '@maas/queue';
-import { decodeBytesElements, decodeRaw, encodeRaw, type Tensor } from '@maas/tensor';
+import { decodeBytesElements, decodeRaw, toRawTensor, type Tensor } from '@maas/tensor';
 import type { InferContext, PipelineRunner, PipelineState } from './infer';
 import { LocalPostCache } from './local-post-cache';
 import type { RegistryClient } from './registry-client';
@@ -25,7 +25,6 @@ import type { RegistryClient } from './registry-client';
 const toWire = (t: PreprocessTensor__Output): WireTensor => ({ name: t.name, datatype: t.datatype, shape: t.shape.map(Number), data: t.raw_contents });
 const fromWire = (t: WireTensor) => ({ name: t.name, datatype: t.datatype, shape: t.shape, raw_contents: t.data });
 const wireToTensor = (t: WireTensor): Tensor => ({ name: t.name, datatype: t.datatype as Tensor['datatype'], shape: t.shape, data: decodeRaw(t.name, t.datatype, t.shape, t.data) });
-const tensorToWireTensor = (t: Tensor): WireTensor => ({ name: t.name, datatype: t.datatype, shape: [...t.shape], data: encodeRaw(t.data) });
 
 /** Where the gateway runs postprocessing: in process (label lists and dictionaries fetched once) or on maas-preprocess. */
 export interface LocalPostOptions {
@@ -131,7 +130,7 @@ export class PreprocessPipeline implements PipelineRunner {
         const dropped = state.dropped as PreprocessDroppedItem__Output[];
         const droppedItems = dropped.map((d): DroppedItem => ({ item: d.item, field: d.field, reason: d.reason as DroppedItem['reason'], message: d.message }));
         const { tensors } = await pipeline.answer(outputs.map(wireToTensor), state.keptItems, state.itemCount, droppedItems);
-        return tensors.map(tensorToWireTensor);
+        return tensors.map(toRawTensor);
       }
     }
     const res = await this.call<PostprocessResponse__Output>(

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { InvalidArgumentError } from '@maas/errors';
 import type { JobRequest, WireTensor } from '@maas/queue';
-import { DATATYPE_INFO, datatypeFromOnnx, decodeRaw, encodeRaw, formatShape, isBytesData, split, stack, TensorError, type Datatype, type Tensor } from '@maas/tensor';
+import { DATATYPE_INFO, datatypeFromOnnx, decodeRaw, formatShape, isBytesData, split, stack, TensorError, toRawTensor, type Datatype, type Tensor } from '@maas/tensor';
 
 /** A job's inputs decoded and checked against the model, ready to run alone or stacked with others. */
 export interface PreparedJob {
@@ -102,10 +102,6 @@ function fromOrt(name: string, value: ort.Tensor): Tensor {
   return { name, datatype, shape: [...value.dims], data: value.data as Tensor['data'] };
 }
 
-function toWire(tensor: Tensor): WireTensor {
-  return { name: tensor.name, datatype: tensor.datatype, shape: tensor.shape, data: encodeRaw(tensor.data) };
-}
-
 /**
  * One session.run for a group of jobs: inputs stacked along dim 0 (a single job is passed as is), outputs
  * split back by each job's rows and filtered to what each job asked for. A run error propagates (the
@@ -127,7 +123,7 @@ export async function runJobs(session: ort.InferenceSession, jobs: readonly Prep
     const tensor = fromOrt(name, value);
     const parts = jobs.length === 1 ? [tensor] : split(tensor, rowCounts);
     parts.forEach((part, j) => {
-      if (jobs[j]!.outputs.includes(name)) perJob[j]!.push(toWire(part));
+      if (jobs[j]!.outputs.includes(name)) perJob[j]!.push(toRawTensor(part));
     });
   }
   return perJob;
