@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
-import { clientChannelOptions } from '@maas/grpc-kit';
 import { INFERENCE_PROTO_FILES, loadProtos, type ModelInferRequest, type ModelInferResponse } from '@maas/protos';
 import { SampleBuffer, summarizeLatencies, type LatencySummaryMs } from './stats';
 
@@ -69,28 +69,111 @@ export function encodeRequest(target: LoadTarget): Buffer {
   });
 }
 
-const passThrough = (b: Buffer): Buffer => b;
+/** HTTP/2 receive window of the load generator's connection (as the platform's own clients open). */
+const WINDOW_BYTES = 8 * 1024 * 1024;
+
+/** A failed call: the gRPC status the server (or the client, for deadline and transport failures) gave. */
+export class CallError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+/** grpc-message is percent-encoded; a malformed one is shown as it came. */
+function percentDecoded(message: string): string {
+  try {
+    return decodeURIComponent(message);
+  } catch {
+    return message;
+  }
+}
+
+/** The gRPC message of a response body: one length-prefixed, uncompressed message. */
+export function unframeMessage(body: Buffer): Buffer {
+  if (body.length < 5) throw new CallError(grpc.status.INTERNAL, `response body of ${body.length} bytes holds no gRPC message`);
+  if (body[0] !== 0) throw new CallError(grpc.status.INTERNAL, 'response message is compressed; the load generator asks for none');
+  const length = body.readUInt32BE(1);
+  if (body.length < 5 + length) throw new CallError(grpc.status.INTERNAL, `response message is cut short (${body.length - 5} of ${length} bytes)`);
+  return body.subarray(5, 5 + length);
+}
 
 /**
- * A thin ModelInfer client: the request is serialized once and responses are not decoded (only their
- * status counts), so the load generator spends as little of the shared CPU as a protocol client can and
- * costs every target the same.
+ * A thin ModelInfer client speaking gRPC directly over Node's HTTP/2 (one connection, one stream per call):
+ * the request is framed once and responses are not decoded, only their grpc-status read. No channel,
+ * interceptor, metadata or call objects per request as a general gRPC library builds them (@grpc/grpc-js
+ * spends about twice the CPU per call, measured in docs/performance.md), so the load generator takes as
+ * little of the shared CPU as a protocol client can, and costs every target the same.
  */
 export class RawInferClient {
-  private readonly client: grpc.Client;
-  private readonly request: Buffer;
+  private readonly body: Buffer;
+  private session: http2.ClientHttp2Session | undefined;
 
   constructor(readonly target: LoadTarget) {
-    this.client = new grpc.Client(target.address, grpc.credentials.createInsecure(), clientChannelOptions());
-    this.request = encodeRequest(target);
+    const message = encodeRequest(target);
+    this.body = Buffer.allocUnsafe(5 + message.length);
+    this.body[0] = 0;
+    this.body.writeUInt32BE(message.length, 1);
+    message.copy(this.body, 5);
   }
 
-  /** Sends the request once; resolves with the response bytes. */
+  /** Sends the request once; resolves with the response message bytes, rejects with a CallError. */
   call(timeoutMs: number): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
-      this.client.makeUnaryRequest(METHOD_PATH, passThrough, passThrough, this.request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) =>
-        err ? reject(err) : resolve(res ?? Buffer.alloc(0)),
-      );
+      let stream: http2.ClientHttp2Stream;
+      try {
+        stream = this.connect().request({
+          ':method': 'POST',
+          ':path': METHOD_PATH,
+          'content-type': 'application/grpc',
+          te: 'trailers',
+          'grpc-timeout': `${Math.max(1, Math.ceil(timeoutMs))}m`,
+        });
+      } catch (err) {
+        reject(new CallError(grpc.status.UNAVAILABLE, `cannot open a stream to ${this.target.address}: ${(err as Error).message}`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let httpStatus = 0;
+      let grpcStatus: string | undefined;
+      let grpcMessage = '';
+      let settled = false;
+      const settle = (err?: CallError): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) reject(err);
+        else if (httpStatus !== 200) reject(new CallError(grpc.status.UNKNOWN, `HTTP status ${httpStatus} from ${this.target.address}`));
+        else if (grpcStatus === undefined) reject(new CallError(grpc.status.UNKNOWN, 'the stream ended without a grpc-status'));
+        else if (grpcStatus !== '0') reject(new CallError(Number(grpcStatus), percentDecoded(grpcMessage)));
+        else {
+          try {
+            resolve(unframeMessage(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+          } catch (e) {
+            reject(e as Error);
+          }
+        }
+      };
+      const timer = setTimeout(() => {
+        stream.close(http2.constants.NGHTTP2_CANCEL);
+        settle(new CallError(grpc.status.DEADLINE_EXCEEDED, `no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const readStatus = (headers: http2.IncomingHttpHeaders): void => {
+        const status = headers['grpc-status'];
+        if (status !== undefined) {
+          grpcStatus = String(status);
+          grpcMessage = String(headers['grpc-message'] ?? '');
+        }
+      };
+      stream.on('response', (headers) => {
+        httpStatus = Number(headers[':status']);
+        readStatus(headers); // a trailers-only answer (an error) carries its status here
+      });
+      stream.on('trailers', readStatus);
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => settle());
+      stream.on('close', () => settle(grpcStatus === undefined ? new CallError(grpc.status.UNAVAILABLE, `stream closed before an answer (HTTP/2 code ${stream.rstCode})`) : undefined));
+      stream.on('error', (err: Error) => settle(new CallError(grpc.status.UNAVAILABLE, err.message)));
+      stream.end(this.body);
     });
   }
 
@@ -99,9 +182,23 @@ export class RawInferClient {
     return modelInferCodec().responseDeserialize(await this.call(timeoutMs));
   }
 
-  /** Closes the channel. */
+  /** Closes the connection. */
   close(): void {
-    this.client.close();
+    this.session?.close();
+    this.session = undefined;
+  }
+
+  private connect(): http2.ClientHttp2Session {
+    if (this.session && !this.session.closed && !this.session.destroyed) return this.session;
+    const session = http2.connect(`http://${this.target.address}`, { settings: { initialWindowSize: WINDOW_BYTES } });
+    session.on('connect', () => session.setLocalWindowSize(WINDOW_BYTES));
+    // A broken connection fails its open streams (each rejects UNAVAILABLE); the next call connects again.
+    session.on('error', () => undefined);
+    session.on('close', () => {
+      if (this.session === session) this.session = undefined;
+    });
+    this.session = session;
+    return session;
   }
 }
 

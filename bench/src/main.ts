@@ -29,7 +29,7 @@ function progress(line: string): void {
 }
 
 const LOAD_GENERATOR =
-  'bench/src/load-generator.ts: closed loop over one HTTP/2 connection (grpc-js), ModelInfer with raw_input_contents, the request encoded once and responses not decoded; exact percentiles from every sample. perf_analyzer was not used: it calls ModelConfig, which MLServer does not implement, and one tool must drive every target';
+  'bench/src/load-generator.ts: closed loop over one HTTP/2 connection, gRPC spoken directly over node:http2 (a stream per call, no gRPC library objects per call: half the client CPU of @grpc/grpc-js), ModelInfer with raw_input_contents, the request framed once and responses not decoded (only grpc-status read); exact percentiles from every sample. perf_analyzer was not used: it calls ModelConfig, which MLServer does not implement, and one tool must drive every target';
 
 /** Serves one model's two variants on one target and runs concurrency 1 then the throughput concurrencies. */
 async function measureServed(kind: 'maas' | 'peer', address: string, model: BenchModel, config: BenchConfig, notes: string[], cpuWatch: CpuWatch): Promise<ServingRun[]> {
