@@ -66,6 +66,60 @@ async function measureServed(kind: 'maas' | 'peer', address: string, model: Benc
   return runs;
 }
 
+type Threads = { intraOpThreads: number; interOpThreads: number };
+
+/** Starts maas with one model, measures its variants, stops it (CPU profiles per model when asked). */
+async function measureMaas(model: BenchModel, config: BenchConfig, threads: Threads, notes: string[], stamp: string): Promise<ServingRun[]> {
+  const cpuProfileDir = config.profile ? path.join(config.outDir, `${stamp}-profile`, model.name) : undefined;
+  progress(`maas ${model.name}: starting Redis, Consul, registry, worker(s), gateway and uploading the model`);
+  try {
+    const stack = await startMaas([model], { workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
+    const pids = new Map<number, string>([[stack.gateway.process.child.pid ?? -1, 'gateway'], ...stack.workers.map((w): [number, string] => [w.process.child.pid ?? -1, w.id])]);
+    const cpuWatch: CpuWatch = [
+      { name: 'gateway', pid: stack.gateway.process.child.pid ?? -1 },
+      ...stack.workers.map((w) => ({ name: w.id, pid: w.process.child.pid ?? -1 })),
+      { name: 'redis', pid: stack.redis.process.child.pid ?? -1 },
+    ];
+    let runs: ServingRun[];
+    try {
+      progress(`maas ${model.name}: gateway ${stack.gateway.grpcAddress}`);
+      runs = await measureServed('maas', stack.gateway.grpcAddress, model, config, notes, cpuWatch);
+    } finally {
+      await stack.stop();
+    }
+    if (cpuProfileDir) {
+      fs.writeFileSync(path.join(cpuProfileDir, 'summary.txt'), summarizeProfiles(cpuProfileDir, 25, pids));
+      progress(`maas ${model.name}: CPU profiles in ${path.relative(REPO_ROOT, cpuProfileDir)} (summary.txt)`);
+    }
+    return runs;
+  } catch (err) {
+    notes.push(`maas not measured for ${model.name}: ${(err as Error).message.split('\n')[0]}`);
+    progress(`maas ${model.name} FAILED: ${(err as Error).stack ?? String(err)}`);
+    return [];
+  }
+}
+
+/** Starts MLServer with one model, measures its variants, stops it. */
+async function measurePeer(model: BenchModel, config: BenchConfig, threads: Threads, notes: string[]): Promise<{ runs: ServingRun[]; peer?: string }> {
+  progress(`peer ${model.name}: starting MLServer`);
+  try {
+    const server = await startMlServer([model], { maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, parallelWorkers: config.peerParallelWorkers });
+    const peer = `${server.version}, bench/peer/onnx_runtime.py, parallel_workers ${config.peerParallelWorkers}; batched variant: adaptive batching max_batch_size ${config.maxBatchSize}, max_batch_time ${config.maxQueueDelayUs / 1e6} s`;
+    try {
+      progress(`peer ${model.name}: ${server.version} on ${server.grpcAddress}`);
+      return { runs: await measureServed('peer', server.grpcAddress, model, config, notes, [{ name: 'mlserver', pid: server.process.child.pid ?? -1 }]), peer };
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n--- mlserver log (tail) ---\n${server.process.log().slice(-3000)}`, { cause: err });
+    } finally {
+      await server.stop();
+    }
+  } catch (err) {
+    notes.push(`peer not measured for ${model.name}: ${(err as Error).message.split('\n')[0]}`);
+    progress(`peer ${model.name} FAILED: ${(err as Error).stack ?? String(err)}`);
+    return { runs: [] };
+  }
+}
+
 async function main(): Promise<number> {
   if (process.argv.includes('--help')) {
     console.log('make bench — settings (environment):');
@@ -90,36 +144,17 @@ async function main(): Promise<number> {
   }
   const raw = new Map<string, RawResult>();
   const runs = new Map<string, ServingRun[]>(models.map((m) => [m.name, []]));
+  let peer = 'not measured';
 
+  // One model at a time, raw then maas then the peer back to back, each server started for that model alone:
+  // the three sides of a ratio are measured minutes apart, not a whole run apart (this machine drifts).
   for (const model of models) {
     raw.set(model.name, await measureRaw(model, threads, { durationMs: config.rawDurationMs, batchSizes: config.rawBatchSizes }, progress));
-  }
-
-  if (config.targets.includes('maas')) {
-    const cpuProfileDir = config.profile ? path.join(config.outDir, `${stamp}-profile`) : undefined;
-    progress('maas: starting Redis, Consul, registry, worker(s), gateway and uploading models');
-    try {
-      const stack = await startMaas(models, { workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
-      const pids = new Map<number, string>([[stack.gateway.process.child.pid ?? -1, 'gateway'], ...stack.workers.map((w): [number, string] => [w.process.child.pid ?? -1, w.id])]);
-      const maasWatch: CpuWatch = [
-        { name: 'gateway', pid: stack.gateway.process.child.pid ?? -1 },
-        ...stack.workers.map((w) => ({ name: w.id, pid: w.process.child.pid ?? -1 })),
-        { name: 'redis', pid: stack.redis.process.child.pid ?? -1 },
-      ];
-      try {
-        progress(`maas: gateway ${stack.gateway.grpcAddress}`);
-        for (const model of models) runs.get(model.name)!.push(...(await measureServed('maas', stack.gateway.grpcAddress, model, config, notes, maasWatch)));
-      } finally {
-        await stack.stop();
-      }
-      if (cpuProfileDir) {
-        const summary = summarizeProfiles(cpuProfileDir, 25, pids);
-        fs.writeFileSync(path.join(cpuProfileDir, 'summary.txt'), summary);
-        progress(`maas: CPU profiles in ${path.relative(REPO_ROOT, cpuProfileDir)} (summary.txt)`);
-      }
-    } catch (err) {
-      notes.push(`maas not measured: ${(err as Error).message.split('\n')[0]}`);
-      progress(`maas FAILED: ${(err as Error).stack ?? String(err)}`);
+    if (config.targets.includes('maas')) runs.get(model.name)!.push(...(await measureMaas(model, config, threads, notes, stamp)));
+    if (config.targets.includes('peer')) {
+      const measured = await measurePeer(model, config, threads, notes);
+      runs.get(model.name)!.push(...measured.runs);
+      if (measured.peer) peer = measured.peer;
     }
   }
 
@@ -132,26 +167,6 @@ async function main(): Promise<number> {
     } catch (err) {
       notes.push(`ocr-cls pipeline not measured: ${(err as Error).message.split('\n')[0]}`);
       progress(`ocr-cls pipeline FAILED: ${(err as Error).stack ?? String(err)}`);
-    }
-  }
-
-  let peer = 'not measured';
-  if (config.targets.includes('peer')) {
-    progress('peer: starting MLServer');
-    try {
-      const server = await startMlServer(models, { maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, parallelWorkers: config.peerParallelWorkers });
-      peer = `${server.version}, bench/peer/onnx_runtime.py, parallel_workers ${config.peerParallelWorkers}; batched variant: adaptive batching max_batch_size ${config.maxBatchSize}, max_batch_time ${config.maxQueueDelayUs / 1e6} s`;
-      try {
-        progress(`peer: ${server.version} on ${server.grpcAddress}`);
-        for (const model of models) runs.get(model.name)!.push(...(await measureServed('peer', server.grpcAddress, model, config, notes, [{ name: 'mlserver', pid: server.process.child.pid ?? -1 }])));
-      } catch (err) {
-        throw new Error(`${(err as Error).message}\n--- mlserver log (tail) ---\n${server.process.log().slice(-3000)}`, { cause: err });
-      } finally {
-        await server.stop();
-      }
-    } catch (err) {
-      notes.push(`peer not measured: ${(err as Error).message.split('\n')[0]}`);
-      progress(`peer FAILED: ${(err as Error).stack ?? String(err)}`);
     }
   }
 
