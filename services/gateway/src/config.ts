@@ -13,5 +13,5 @@ export const gatewaySettings = {
   rateLimitBurst: integer(0, 'default per-key burst (0 = same as the rate)', 0, 1_000_000),
   localPostprocess: boolean(true, 'run pipelines\' postprocessing (softmax, top-k with labels, CTC decode) in the gateway, saving a round trip to maas-preprocess per request; false = always call maas-preprocess'),
   accessLog: boolean(false, 'log one line per answered request at info (failures are always logged); off, they are logged at debug: a line per request costs ~25% of the gateway\'s CPU per request on a small machine'),
-  catalogTtlMs: integer(30_000, 'how long a resolved model stays cached when no change event arrives', 100, 3_600_000),
+  catalogTtlMs: integer(30_000, 'how long a resolved model stays cached when no change event arrives (a NOT_FOUND answer: at most 1 s)', 100, 3_600_000),
 };

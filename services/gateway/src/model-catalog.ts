@@ -13,6 +13,9 @@ export interface ResolvedModel {
   targets: ReadonlyArray<{ version: RegistryModelVersion; weight: number }>;
 }
 
+/** How long a NOT_FOUND answer is reused (at most the TTL); a change event for the model ends it at once. */
+const NOT_FOUND_TTL_MS = 1000;
+
 interface CacheEntry {
   value: Promise<ResolvedModel>;
   settled?: ResolvedModel;
@@ -51,7 +54,8 @@ export function pickTarget(resolved: ResolvedModel, random: () => number = Math.
  * What the gateway knows about models: resolutions cached per (model, selector), dropped the moment the
  * registry's change feed reports a change to that model (so a promote or rollback takes effect within the
  * feed's latency, well under a second), and after a TTL as a safety net. When the registry is down, the
- * last good resolution keeps being served.
+ * last good resolution keeps being served. A NOT_FOUND is reused for up to a second (or until the model
+ * changes), so requests for a model that does not exist do not each cost a registry call.
  */
 export class ModelCatalog {
   private readonly cache = new Map<string, CacheEntry>();
@@ -130,10 +134,16 @@ export class ModelCatalog {
       entry.settled = await value;
       return entry.settled;
     } catch (err) {
+      if (err instanceof NotFoundError) {
+        // Remembered briefly, so a client retrying a misspelt name does not cost a registry call per request;
+        // the change feed drops it the moment the model appears.
+        if (this.cache.get(key) === entry) entry.expiresAtMs = now + Math.min(this.ttlMs, NOT_FOUND_TTL_MS);
+        throw err;
+      }
       if (this.cache.get(key) === entry) this.cache.delete(key);
       // Registry unreachable: serve the last good answer rather than fail every request.
       const stale = hit?.settled;
-      if (stale && !(err instanceof NotFoundError) && !(err instanceof InvalidArgumentError)) {
+      if (stale && !(err instanceof InvalidArgumentError)) {
         this.logger.warn({ model, err: (err as Error).message }, 'registry unavailable; serving the last known resolution');
         this.cache.set(key, { value: Promise.resolve(stale), settled: stale, expiresAtMs: now + 1000 });
         return stale;

@@ -1,0 +1,86 @@
+import { EventEmitter } from 'node:events';
+import { NotFoundError, UnavailableError } from '@maas/errors';
+import { silentLogger } from '@maas/logging';
+import { ModelCatalog } from './model-catalog';
+import type { RegistryClient } from './registry-client';
+
+/** A registry in memory (pure logic: the catalog's caching, not the registry, is under test). */
+class FakeRegistry {
+  readonly models = new Set<string>();
+  resolveCalls = 0;
+  down = false;
+  readonly feed = Object.assign(new EventEmitter(), { cancel: () => undefined });
+
+  async resolve(model: string): Promise<unknown> {
+    this.resolveCalls++;
+    if (this.down) throw new UnavailableError('registry down');
+    if (!this.models.has(model)) throw new NotFoundError(`model "${model}" not found`);
+    return { alias: '', targets: [{ version: 1, weight: 1 }], versions: [{ model, version: 1 }] };
+  }
+
+  async getModel(name: string): Promise<unknown> {
+    if (this.down) throw new UnavailableError('registry down');
+    if (!this.models.has(name)) throw new NotFoundError(`model "${name}" not found`);
+    return { name, owner_tenant: '' };
+  }
+
+  watch(): EventEmitter {
+    return this.feed;
+  }
+
+  /** The change feed reporting a change to `model`. */
+  changed(model: string): void {
+    this.feed.emit('data', { kind: 'MODEL_CREATED', model, token: String(Date.now()) });
+  }
+}
+
+function catalogOf(registry: FakeRegistry, ttlMs = 60_000): ModelCatalog {
+  const catalog = new ModelCatalog(registry as unknown as RegistryClient, silentLogger(), ttlMs);
+  catalog.start();
+  return catalog;
+}
+
+test('a NOT_FOUND is answered from the cache for a while instead of asking the registry again', async () => {
+  const registry = new FakeRegistry();
+  const catalog = catalogOf(registry);
+  for (let i = 0; i < 5; i++) await expect(catalog.resolve('nope', '')).rejects.toBeInstanceOf(NotFoundError);
+  expect(registry.resolveCalls).toBe(1);
+  catalog.close();
+});
+
+test('a model created after a NOT_FOUND is served as soon as the change feed reports it', async () => {
+  const registry = new FakeRegistry();
+  const catalog = catalogOf(registry);
+  await expect(catalog.resolve('late', '')).rejects.toBeInstanceOf(NotFoundError);
+  registry.models.add('late');
+  registry.changed('late');
+  await expect(catalog.resolve('late', '')).resolves.toMatchObject({ model: 'late' });
+  catalog.close();
+});
+
+test('a NOT_FOUND is asked again after at most a second, even without a change event', async () => {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  try {
+    const registry = new FakeRegistry();
+    const catalog = catalogOf(registry);
+    await expect(catalog.resolve('nope', '')).rejects.toBeInstanceOf(NotFoundError);
+    jest.setSystemTime(Date.now() + 1001);
+    await expect(catalog.resolve('nope', '')).rejects.toBeInstanceOf(NotFoundError);
+    expect(registry.resolveCalls).toBe(2);
+    catalog.close();
+  } finally {
+    jest.useRealTimers();
+  }
+});
+
+test('other failures are not remembered: the next request asks the registry again', async () => {
+  const registry = new FakeRegistry();
+  registry.down = true;
+  const catalog = catalogOf(registry);
+  await expect(catalog.resolve('m', '')).rejects.toBeInstanceOf(UnavailableError);
+  registry.down = false;
+  registry.models.add('m');
+  await expect(catalog.resolve('m', '')).resolves.toMatchObject({ model: 'm' });
+  expect(registry.resolveCalls).toBe(2);
+  catalog.close();
+});
