@@ -37,9 +37,28 @@ afterAll(() => {
 
 const input = { name: 'x', datatype: 'FP32' as const, shape: [1, 4], bytes: Buffer.from(new Float32Array([1, 2, 3, 4]).buffer) };
 
-test('sends the encoded request and reads the answer', async () => {
-  const client = new RawInferClient({ address, model: 'm', inputs: [input] });
+/** Runs `fn` with a client for `model` (at `at`, default the test server) and closes it afterwards. */
+async function withClient<T>(model: string, fn: (client: RawInferClient) => Promise<T>, at = address): Promise<T> {
+  const client = new RawInferClient({ address: at, model, inputs: [input] });
   try {
+    return await fn(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** The CallError a call ends with. */
+function failureOf(client: RawInferClient, timeoutMs: number): Promise<CallError> {
+  return client.call(timeoutMs).then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e as CallError,
+  );
+}
+
+test('sends the encoded request and reads the answer', async () => {
+  await withClient('m', async (client) => {
     const res = await client.callDecoded(5000);
     expect(res.model_name).toBe('m');
     expect(res.outputs?.[0]).toMatchObject({ name: 'y', datatype: 'FP32' });
@@ -48,41 +67,22 @@ test('sends the encoded request and reads the answer', async () => {
     expect(req.inputs[0]).toMatchObject({ name: 'x', datatype: 'FP32' });
     expect(req.inputs[0]!.shape.map(Number)).toEqual([1, 4]);
     expect(Buffer.compare(req.raw_input_contents[0]!, input.bytes)).toBe(0);
-  } finally {
-    client.close();
-  }
+  });
 });
 
 test('an error status rejects with its code and the decoded message', async () => {
-  const client = new RawInferClient({ address, model: 'bad', inputs: [input] });
-  try {
-    const err = (await client.call(5000).catch((e: unknown) => e)) as CallError;
-    expect(err).toBeInstanceOf(CallError);
-    expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
-    expect(err.message).toBe('input "x": shape [1,5] does not fit [-1,4] (100%)');
-  } finally {
-    client.close();
-  }
+  const err = await withClient('bad', (client) => failureOf(client, 5000));
+  expect(err).toBeInstanceOf(CallError);
+  expect(err.code).toBe(grpc.status.INVALID_ARGUMENT);
+  expect(err.message).toBe('input "x": shape [1,5] does not fit [-1,4] (100%)');
 });
 
 test('no answer within the timeout rejects DEADLINE_EXCEEDED', async () => {
-  const client = new RawInferClient({ address, model: 'slow', inputs: [input] });
-  try {
-    const err = (await client.call(200).catch((e: unknown) => e)) as CallError;
-    expect(err.code).toBe(grpc.status.DEADLINE_EXCEEDED);
-  } finally {
-    client.close();
-  }
+  expect((await withClient('slow', (client) => failureOf(client, 200))).code).toBe(grpc.status.DEADLINE_EXCEEDED);
 });
 
 test('a server that is not there rejects UNAVAILABLE', async () => {
-  const client = new RawInferClient({ address: '127.0.0.1:1', model: 'm', inputs: [input] });
-  try {
-    const err = (await client.call(2000).catch((e: unknown) => e)) as CallError;
-    expect(err.code).toBe(grpc.status.UNAVAILABLE);
-  } finally {
-    client.close();
-  }
+  expect((await withClient('m', (client) => failureOf(client, 2000), '127.0.0.1:1')).code).toBe(grpc.status.UNAVAILABLE);
 });
 
 test('a closed loop counts answers and errors by status', async () => {
