@@ -111,9 +111,8 @@ export class JobConsumer {
 
   /** Sends the result to the job's gateway and acks + deletes the job, atomically. */
   async reply(delivery: Delivery, result: JobResult): Promise<void> {
-    const { header, data } = encodeResult(result);
     try {
-      await this.commands.maasReply(delivery.streamKey, delivery.replyTo, this.group, delivery.entryId, header, data, this.replyStreamMaxLen, this.replyTtlMs);
+      await this.commands.maasReply(...this.replyArgs(delivery, result));
     } catch (err) {
       throw asQueueError(err, `reply to job ${delivery.job.id}`);
     }
@@ -130,10 +129,7 @@ export class JobConsumer {
       return [await this.reply(only!.delivery, only!.result).then(() => undefined, (err: unknown) => err as MaasError)];
     }
     const pipeline = this.commands.pipeline();
-    for (const { delivery, result } of answers) {
-      const { header, data } = encodeResult(result);
-      pipeline.maasReply(delivery.streamKey, delivery.replyTo, this.group, delivery.entryId, header, data, this.replyStreamMaxLen, this.replyTtlMs);
-    }
+    for (const { delivery, result } of answers) pipeline.maasReply(...this.replyArgs(delivery, result));
     let replies: Array<[Error | null, unknown]>;
     try {
       replies = (await pipeline.exec()) ?? [];
@@ -145,6 +141,12 @@ export class JobConsumer {
       const err = replies[i]?.[0] ?? (replies[i] ? null : new Error('no reply from Redis'));
       return err ? asQueueError(err, `reply to job ${delivery.job.id}`) : undefined;
     });
+  }
+
+  /** KEYS and ARGV of scripts/reply.lua for one job's result. */
+  private replyArgs(delivery: Delivery, result: JobResult): [string, string, string, string, string, Buffer, number, number] {
+    const { header, data } = encodeResult(result);
+    return [delivery.streamKey, delivery.replyTo, this.group, delivery.entryId, header, data, this.replyStreamMaxLen, this.replyTtlMs];
   }
 
   /**
