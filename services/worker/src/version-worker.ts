@@ -168,16 +168,7 @@ export class VersionWorker {
       return { delivery, result };
     });
     // One pipelined write for the whole batch's replies (each still acks its own job atomically).
-    const errors = await this.deps.consumer.replyAll(answers);
-    errors.forEach((err, i) => {
-      if (err) {
-        // Not acked: another worker will take it after the visibility timeout (at least once).
-        this.log.warn({ err, jobId: answers[i]!.delivery.job.id }, 'reply failed; the job will be redelivered');
-        this.count('error');
-      }
-    });
-    const answered = errors.filter((e) => e === undefined).length;
-    if (answered > 0) this.count('ok', answered);
+    await this.answerAll(answers, 'ok');
   }
 
   private async failJob(delivery: Delivery, code: number, message: string): Promise<void> {
@@ -190,14 +181,21 @@ export class VersionWorker {
     }
   }
 
-  private async answer(delivery: Delivery, result: JobResult, outcome: JobOutcome): Promise<void> {
-    try {
-      await this.deps.consumer.reply(delivery, result);
-      this.count(outcome);
-    } catch (err) {
-      // Not acked: another worker will take it after the visibility timeout (at least once).
-      this.log.warn({ err, jobId: delivery.job.id }, 'reply failed; the job will be redelivered');
-      this.count('error');
-    }
+  private answer(delivery: Delivery, result: JobResult, outcome: JobOutcome): Promise<void> {
+    return this.answerAll([{ delivery, result }], outcome);
+  }
+
+  /** Sends the results and counts each job under `outcome`, or under `error` when its reply failed. */
+  private async answerAll(answers: ReadonlyArray<{ delivery: Delivery; result: JobResult }>, outcome: JobOutcome): Promise<void> {
+    const errors = await this.deps.consumer.replyAll(answers);
+    errors.forEach((err, i) => {
+      if (err) {
+        // Not acked: another worker will take it after the visibility timeout (at least once).
+        this.log.warn({ err, jobId: answers[i]!.delivery.job.id }, 'reply failed; the job will be redelivered');
+        this.count('error');
+      }
+    });
+    const answered = errors.filter((e) => e === undefined).length;
+    if (answered > 0) this.count(outcome, answered);
   }
 }
