@@ -100,14 +100,14 @@ export function decodeRaw(tensorName: string, datatype: string, shape: readonly 
 /**
  * The checks of decodeRaw (datatype, shape, byte size, BYTES framing) without building typed arrays, for
  * callers that pass the bytes on unchanged (the gateway forwards them to the queue). Returns the datatype,
- * the element count, and for BYTES the elements (views of `raw`).
+ * the validated shape, the element count, and for BYTES the elements (views of `raw`).
  */
-export function checkRaw(tensorName: string, datatype: string, shape: readonly unknown[], raw: Uint8Array): { datatype: Datatype; count: number; elements?: Buffer[] } {
+export function checkRaw(tensorName: string, datatype: string, shape: readonly unknown[], raw: Uint8Array): { datatype: Datatype; shape: number[]; count: number; elements?: Buffer[] } {
   datatypeInfo(tensorName, datatype);
   const dims = validateShape(tensorName, shape);
   const count = elementCount(dims);
   const dt = datatype as Datatype;
-  if (dt === 'BYTES') return { datatype: dt, count, elements: decodeBytesElements(tensorName, raw, count) };
+  if (dt === 'BYTES') return { datatype: dt, shape: dims, count, elements: decodeBytesElements(tensorName, raw, count) };
   const ctor = TYPED_ARRAY_FOR[dt];
   const expectedBytes = count * ctor.BYTES_PER_ELEMENT;
   if (raw.byteLength !== expectedBytes) {
@@ -117,7 +117,7 @@ export function checkRaw(tensorName: string, datatype: string, shape: readonly u
       got: `${raw.byteLength} bytes`,
     });
   }
-  return { datatype: dt, count };
+  return { datatype: dt, shape: dims, count };
 }
 
 /**

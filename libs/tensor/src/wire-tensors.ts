@@ -72,8 +72,7 @@ export function inferInputsAsRaw(inputs: readonly WireInputTensor[], rawContents
   return checkInputs(inputs, rawContents).map((input, i) => {
     const raw = rawContents.length > 0 ? rawContents[i] : undefined;
     if (raw === undefined || hasContents(input.contents)) return toRawTensor(decodeInputTensor(input, raw));
-    const shape = validateShape(input.name, input.shape);
-    const { datatype } = checkRaw(input.name, input.datatype, shape, raw);
+    const { datatype, shape } = checkRaw(input.name, input.datatype, input.shape, raw);
     return { name: input.name, datatype, shape, data: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) };
   });
 }
