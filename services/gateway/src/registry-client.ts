@@ -23,14 +23,21 @@ export class RegistryClient {
     this.balancer = new Balancer(provider, (address) => createClient(Ctor, address));
   }
 
-  private async call<Req, Res>(method: keyof ModelRegistryClient & string, request: Req): Promise<Res> {
+  /** Runs `fn` on a registry instance (waiting up to 2 s for one to be discovered); gRPC errors come out as named errors. */
+  private async onRegistry<T>(fn: (client: ModelRegistryClient) => Promise<T>): Promise<T> {
     const client = await this.balancer.pickWhenAvailable(2000);
-    const fn = (client[method] as unknown as (...args: unknown[]) => grpc.ClientUnaryCall).bind(client);
     try {
-      return await callUnary<Req, Res>(fn, request, { deadline: deadlineIn(this.timeoutMs) });
+      return await fn(client);
     } catch (err) {
       throw isServiceError(err) ? fromServiceError(err) : err;
     }
+  }
+
+  private call<Req, Res>(method: keyof ModelRegistryClient & string, request: Req): Promise<Res> {
+    return this.onRegistry((client) => {
+      const fn = (client[method] as unknown as (...args: unknown[]) => grpc.ClientUnaryCall).bind(client);
+      return callUnary<Req, Res>(fn, request, { deadline: deadlineIn(this.timeoutMs) });
+    });
   }
 
   /** Resolves a model name with an optional explicit version or alias. */
@@ -52,13 +59,8 @@ export class RegistryClient {
   }
 
   /** Downloads one side file of a model version's bundle whole (label lists, CTC dictionaries: small). */
-  async downloadFile(model: string, version: number, file: string): Promise<Buffer> {
-    const client = await this.balancer.pickWhenAvailable(2000);
-    try {
-      return await downloadRegistryFile(client, model, version, file, deadlineIn(this.timeoutMs));
-    } catch (err) {
-      throw isServiceError(err) ? fromServiceError(err) : err;
-    }
+  downloadFile(model: string, version: number, file: string): Promise<Buffer> {
+    return this.onRegistry((client) => downloadRegistryFile(client, model, version, file, deadlineIn(this.timeoutMs)));
   }
 
   /** Opens the change feed on one registry instance. */
