@@ -3,7 +3,6 @@
 // Usage: node scripts/write-samples.js DIR
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 const models = require('../libs/models/dist');
 
 const dir = process.argv[2];
@@ -18,9 +17,5 @@ fs.writeFileSync(path.join(dir, 'identity.json'), JSON.stringify(batching(64, 50
 models.writeModelFile(path.join(dir, 'mlp.onnx'), models.mlpModel());
 fs.writeFileSync(path.join(dir, 'mlp.json'), JSON.stringify(batching(64, 500)));
 
-const cls = path.join(dir, 'ocr-cls');
-fs.mkdirSync(cls, { recursive: true });
-fs.copyFileSync(models.ocrClassifierPath(), path.join(cls, 'model.onnx'));
-fs.writeFileSync(path.join(cls, 'labels.txt'), '0\n180\n');
-execFileSync('tar', ['-cf', path.join(dir, 'ocr-cls.tar'), '-C', cls, 'model.onnx', 'labels.txt']);
+models.writeOcrClassifierBundle(path.join(dir, 'ocr-cls.tar'));
 fs.writeFileSync(path.join(dir, 'ocr-cls.json'), JSON.stringify({ ...batching(32, 2000), pipeline_json: JSON.stringify(models.OCR_CLS_PIPELINE) }));

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -21,7 +22,7 @@ export function ocrClassifierPath(): string {
 }
 
 /**
- * The classifier's pipeline (config.pipeline_json; needs `labels.txt` = "0\n180\n" in the bundle): PaddleOCR's
+ * The classifier's pipeline (config.pipeline_json; needs `labels.txt` in the bundle: writeOcrClassifierBundle()): PaddleOCR's
  * cls preprocessing — BGR, height 48 keeping the aspect with the width capped at 192, (v/255-0.5)/0.5, padded
  * right to 192 — and the label of the larger score. Used by `make up`'s sample, the bench and the tests.
  */
@@ -37,6 +38,21 @@ export const OCR_CLS_PIPELINE = {
   ],
   postprocess: [{ op: 'top_k', labels: 'labels.txt' }],
 } as const;
+
+/** The classifier's labels.txt: class 0 is upright text, class 1 upside down. */
+export const OCR_CLS_LABELS = '0\n180\n';
+
+/**
+ * Writes the classifier as a registry bundle (a tar of model.onnx and labels.txt, what OCR_CLS_PIPELINE
+ * reads) to `tarPath`; the loose files go into the folder `${tarPath}.files`.
+ */
+export function writeOcrClassifierBundle(tarPath: string): void {
+  const dir = `${tarPath}.files`;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(ocrClassifierPath(), path.join(dir, 'model.onnx'));
+  fs.writeFileSync(path.join(dir, 'labels.txt'), OCR_CLS_LABELS);
+  execFileSync('tar', ['-cf', tarPath, '-C', dir, 'model.onnx', 'labels.txt']);
+}
 
 /** PaddleOCR v4 text recognizer (10.8 MB): input `x` float32 [N,3,48,W]; output [N,T,6625] CTC logits over ocrKeysPath(). */
 export function ocrRecognizerPath(): string {
