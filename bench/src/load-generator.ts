@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
+import { CLIENT_FLOW_CONTROL_WINDOW_BYTES } from '@maas/grpc-kit';
 import { INFERENCE_PROTO_FILES, loadProtos, type ModelInferRequest, type ModelInferResponse } from '@maas/protos';
 import { SampleBuffer, summarizeLatencies, type LatencySummaryMs } from './stats';
 
@@ -68,9 +69,6 @@ export function encodeRequest(target: LoadTarget): Buffer {
     raw_input_contents: target.inputs.map((i) => i.bytes),
   });
 }
-
-/** HTTP/2 receive window of the load generator's connection (as the platform's own clients open). */
-const WINDOW_BYTES = 8 * 1024 * 1024;
 
 /** A failed call: the gRPC status the server (or the client, for deadline and transport failures) gave. */
 export class CallError extends Error {
@@ -190,8 +188,8 @@ export class RawInferClient {
 
   private connect(): http2.ClientHttp2Session {
     if (this.session && !this.session.closed && !this.session.destroyed) return this.session;
-    const session = http2.connect(`http://${this.target.address}`, { settings: { initialWindowSize: WINDOW_BYTES } });
-    session.on('connect', () => session.setLocalWindowSize(WINDOW_BYTES));
+    const session = http2.connect(`http://${this.target.address}`, { settings: { initialWindowSize: CLIENT_FLOW_CONTROL_WINDOW_BYTES } });
+    session.on('connect', () => session.setLocalWindowSize(CLIENT_FLOW_CONTROL_WINDOW_BYTES));
     // A broken connection fails its open streams (each rejects UNAVAILABLE); the next call connects again.
     session.on('error', () => undefined);
     session.on('close', () => {

@@ -74,12 +74,12 @@ async function measureMaas(model: BenchModel, config: BenchConfig, threads: Thre
   progress(`maas ${model.name}: starting Redis, Consul, registry, worker(s), gateway and uploading the model`);
   try {
     const stack = await startMaas([model], { workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
-    const pids = new Map<number, string>([[stack.gateway.process.child.pid ?? -1, 'gateway'], ...stack.workers.map((w): [number, string] => [w.process.child.pid ?? -1, w.id])]);
     const cpuWatch: CpuWatch = [
       { name: 'gateway', pid: stack.gateway.process.child.pid ?? -1 },
       ...stack.workers.map((w) => ({ name: w.id, pid: w.process.child.pid ?? -1 })),
       { name: 'redis', pid: stack.redis.process.child.pid ?? -1 },
     ];
+    const pids = new Map(cpuWatch.map((w): [number, string] => [w.pid, w.name]));
     let runs: ServingRun[];
     try {
       progress(`maas ${model.name}: gateway ${stack.gateway.grpcAddress}`);

@@ -1,12 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { OCR_CLS_PIPELINE, ocrClassifierPath } from '@maas/models';
+import { OCR_CLS_PIPELINE, writeOcrClassifierBundle } from '@maas/models';
+import { encodeBytesElements } from '@maas/tensor';
 import { REPO_ROOT, startStack } from '@maas/testing';
 import { RawInferClient, runClosedLoop } from './load-generator';
 import { cpuProfileEnv } from './maas-target';
 import { summarizeProfiles } from './profile-summary';
 import { registryClient, uploadModel } from './registry-upload';
+import { waitUntilServing } from './serve-check';
 import type { LatencySummaryMs } from './stats';
 
 /** One concurrency level of the pipelined ocr-cls run. */
@@ -35,13 +36,6 @@ export function histogramTotals(text: string, metric: string, model: string): { 
   return { sum: pick('sum'), count: pick('count') };
 }
 
-/** A BYTES tensor of one element: 4-byte little-endian length, then the bytes (KServe raw framing). */
-function bytesElement(data: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(data.length);
-  return Buffer.concat([len, data]);
-}
-
 /**
  * ocr-cls behind its image pipeline, through the gateway and maas-preprocess: a PNG of a text line in,
  * a label out. Measures what share of the gateway's end-to-end time goes to pre/post-processing.
@@ -57,28 +51,16 @@ export async function measurePipelineShare(options: {
 }): Promise<PipelineShareRun[]> {
   const stack = await startStack({ workers: 1, preprocess: true, env: cpuProfileEnv(options.cpuProfileDir) });
   try {
-    const dir = path.join(stack.dir, 'ocr-cls-bundle');
-    fs.mkdirSync(dir, { recursive: true });
-    fs.copyFileSync(ocrClassifierPath(), path.join(dir, 'model.onnx'));
-    fs.writeFileSync(path.join(dir, 'labels.txt'), '0\n180\n');
     const tar = path.join(stack.dir, 'ocr-cls.tar');
-    execFileSync('tar', ['-cf', tar, '-C', dir, 'model.onnx', 'labels.txt']);
+    writeOcrClassifierBundle(tar);
     const registry = registryClient(stack.registry.address);
     const config = { batching: { max_batch_size: 16, dynamic_batching: true, max_queue_delay_us: 2000, preferred_batch_sizes: [] }, pipeline_json: JSON.stringify(OCR_CLS_PIPELINE) };
     await uploadModel(registry, 'ocr-cls-pipeline', tar, config as never, 'bundle');
     registry.close();
     const png = fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/images/text-line-upright.png'));
-    const client = new RawInferClient({ address: stack.gateway.grpcAddress, model: 'ocr-cls-pipeline', inputs: [{ name: 'image', datatype: 'BYTES', shape: [1], bytes: bytesElement(png) }] });
-    // First call loads the model and the pipeline; retry until it serves.
-    for (let i = 0; ; i++) {
-      try {
-        await client.call(options.timeoutMs);
-        break;
-      } catch (err) {
-        if (i > 50) throw err;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    const client = new RawInferClient({ address: stack.gateway.grpcAddress, model: 'ocr-cls-pipeline', inputs: [{ name: 'image', datatype: 'BYTES', shape: [1], bytes: encodeBytesElements([png]) }] });
+    // The first call loads the model and the pipeline.
+    await waitUntilServing(client, 60_000);
     const runs: PipelineShareRun[] = [];
     const preprocessMetricsUrl = stack.preprocess?.metricsUrl ?? '';
     const scrape = async (): Promise<string[]> => Promise.all([stack.gateway.metricsUrl, preprocessMetricsUrl].map(async (url) => (await fetch(url)).text()));
