@@ -146,6 +146,7 @@ SCHEMA = obj({
     "consul": obj({"url": string(pattern=r"^https?://")}),
     "redis": obj({
         "url": string(pattern=r"^rediss?://"), "existingSecret": string(), "existingSecretKey": string(minLength=1),
+        "sentinel": obj({"addresses": {"type": "array", "items": string(pattern=r"^[^:\s,]+:\d{1,5}$")}, "masterName": string(pattern=r"^[-\w.]*$")}),
         "inChart": obj({
             "enabled": BOOL,
             "image": obj({"repository": string(minLength=1), "tag": string(minLength=1),

@@ -138,6 +138,14 @@ The env contract. Call with (dict "root" $ "grpcPort" 8001 "metricsPort" 8002 "c
 - name: MAAS_REDIS_URL
   value: {{ .root.Values.redis.url | quote }}
 {{- end }}
+{{- with .root.Values.redis.sentinel.addresses }}
+{{- if $.root.Values.redis.inChart.enabled }}{{ fail "redis.sentinel.addresses is for an external Sentinel set: turn redis.inChart.enabled off" }}{{ end }}
+{{- if not $.root.Values.redis.sentinel.masterName }}{{ fail "redis.sentinel.masterName is required with redis.sentinel.addresses" }}{{ end }}
+- name: MAAS_REDIS_SENTINELS
+  value: {{ join "," . | quote }}
+- name: MAAS_REDIS_SENTINEL_MASTER
+  value: {{ $.root.Values.redis.sentinel.masterName | quote }}
+{{- end }}
 - name: MAAS_SHUTDOWN_GRACE_MS
   value: {{ .root.Values.shutdownGraceMs | quote }}
 {{- if .config }}

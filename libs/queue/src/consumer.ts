@@ -3,8 +3,9 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { MaasError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
 import { decodeJob, encodeResult, MalformedEntryError, peekJobHeader } from './codec';
-import { asQueueError, connectRedis, ensureConnected } from './connection';
-import { DEFAULT_GROUP, keys } from './keys';
+import { asQueueError, connectRedis, ensureConnected, isNoGroupError, redisTargetOptions, type RedisAddress } from './connection';
+import { DEFAULT_GROUP, deadLettersOf, keys, parseJobsKey } from './keys';
+import { Lease } from './lease';
 import { parseEntries, parseStreamsReply, type StreamEntry } from './stream-reply';
 import { readQueueStats } from './stats';
 import type { Delivery, JobResult, QueueStats } from './types';
@@ -17,18 +18,32 @@ export interface ConsumerEvents {
   onDeadLetter?(streamKey: string, jobId: string, reason: string): void;
   /** A job whose deadline passed before it was read; answered DEADLINE_EXCEEDED, not returned. */
   onExpired?(streamKey: string, jobId: string): void;
+  /** Jobs taken over from a worker whose lease lapsed (it crashed or froze). */
+  onTakeover?(streamKey: string, deadConsumer: string, jobs: number): void;
+  /** A job dropped uncomputed because its gateway is gone (nobody waits for the answer). */
+  onOrphaned?(streamKey: string, jobId: string): void;
 }
 
 /** Options of a JobConsumer. */
 export interface JobConsumerOptions {
-  redisUrl: string;
+  /** Redis URL, or a full target (Sentinel, TLS CA). */
+  redisUrl: RedisAddress;
   /** This worker's consumer name in the group (unique per process). */
   consumerId: string;
   logger: Logger;
   /** Consumer group; default "workers". */
   group?: string;
-  /** A job held this long without an answer is taken by another worker; default 30000. */
+  /**
+   * Backstop: a job held this long without an answer is taken by another worker even when its worker's
+   * lease is alive (e.g. a stuck call); default 30000. A dead worker's jobs are taken when its lease lapses.
+   */
   visibilityTimeoutMs?: number;
+  /** This worker's lease; when it lapses (crash, freeze) another worker takes its jobs at once; default 2500. */
+  leaseTtlMs?: number;
+  /** How often the lease is renewed; default 1000. */
+  leaseRenewMs?: number;
+  /** Jobs of a gateway whose lease lapsed this long ago are dropped uncomputed; default 10000. */
+  gatewayGraceMs?: number;
   /** Deliveries after which a job goes to the dead-letter stream; default 3. */
   maxDeliveries?: number;
   /** MAXLEN ~ of each dead-letter stream; default 1000. */
@@ -42,8 +57,6 @@ export interface JobConsumerOptions {
 
 /** What fail() did with a job. */
 export type FailOutcome = 'retried' | 'dead-lettered';
-
-const STREAM_MAX_LEN = 100_000;
 
 /**
  * Worker side of the queue. read() takes up to N jobs of one model version (reclaiming jobs of dead
@@ -63,6 +76,11 @@ export class JobConsumer {
   private readonly deadLetterMaxLen: number;
   private readonly replyStreamMaxLen: number;
   private readonly replyTtlMs: number;
+  private readonly gatewayGraceMs: number;
+  private readonly lease: Lease;
+  /** Per stream, the dead consumers already emptied there (the script also removed them from the group). */
+  private readonly takenOver = new Map<string, Set<string>>();
+  private leaseStarted: Promise<void> | undefined;
   private closed = false;
 
   constructor(private readonly options: JobConsumerOptions) {
@@ -72,7 +90,34 @@ export class JobConsumer {
     this.deadLetterMaxLen = options.deadLetterMaxLen ?? 1000;
     this.replyStreamMaxLen = options.replyStreamMaxLen ?? 10_000;
     this.replyTtlMs = options.replyTtlMs ?? 60_000;
+    this.gatewayGraceMs = options.gatewayGraceMs ?? 10_000;
     this.commands = connectRedis(options.redisUrl, `maas-worker-${options.consumerId}`, options.logger);
+    this.lease = new Lease(this.commands, {
+      kind: 'worker',
+      member: options.consumerId,
+      ttlMs: options.leaseTtlMs ?? 2500,
+      renewMs: options.leaseRenewMs ?? 1000,
+      gatewayGraceMs: this.gatewayGraceMs,
+      logger: options.logger,
+      thread: { redisOptions: redisTargetOptions(options.redisUrl) },
+      onRedisChanged: () => {
+        // Groups (and the jobs in them) may be gone: create them again on the next read.
+        this.groupsReady.clear();
+        this.takenOver.clear();
+      },
+    });
+  }
+
+  /** Connects and takes this worker's lease (read() does it on first use too). */
+  start(): Promise<void> {
+    this.leaseStarted ??= ensureConnected(this.commands).then(
+      () => this.lease.start(),
+      (err: unknown) => {
+        this.leaseStarted = undefined;
+        throw err;
+      },
+    );
+    return this.leaseStarted;
   }
 
   /** The consumer name. */
@@ -89,14 +134,14 @@ export class JobConsumer {
     const streamKey = keys.jobs(model, version);
     try {
       await ensureConnected(this.commands);
+      await this.start();
       await this.ensureGroup(streamKey);
       const entries: Array<{ entry: StreamEntry; redisDeliveries: number }> = [];
-      for (const claimed of await this.reclaim(streamKey, maxCount)) entries.push(claimed);
+      for (const claimed of await this.takeOverDead(streamKey, maxCount)) entries.push(claimed);
+      if (entries.length < maxCount) for (const claimed of await this.reclaim(streamKey, maxCount - entries.length)) entries.push(claimed);
       if (entries.length < maxCount && !this.closed) {
-        const reader = await this.reader(streamKey);
         const block = entries.length > 0 || blockMs <= 0 ? [] : ['BLOCK', Math.max(1, Math.round(blockMs))];
-        const reply = await reader.callBuffer('XREADGROUP', 'GROUP', this.group, this.consumerId, 'COUNT', maxCount - entries.length, ...block, 'STREAMS', streamKey, '>');
-        for (const entry of parseStreamsReply(reply).get(streamKey) ?? []) entries.push({ entry, redisDeliveries: 1 });
+        for (const entry of await this.readNew(streamKey, maxCount - entries.length, block)) entries.push({ entry, redisDeliveries: 1 });
       }
       const deliveries: Delivery[] = [];
       for (const { entry, redisDeliveries } of entries) {
@@ -105,6 +150,7 @@ export class JobConsumer {
       }
       return deliveries.sort((a, b) => b.job.priority - a.job.priority);
     } catch (err) {
+      if (isNoGroupError(err)) this.groupsReady.delete(streamKey);
       throw asQueueError(err, `read jobs of ${model} v${version}`);
     }
   }
@@ -172,9 +218,32 @@ export class JobConsumer {
     return readQueueStats(this.commands, this.group, model, version);
   }
 
-  /** Closes every connection; a read blocked right now rejects. */
+  /**
+   * Waits (up to blockMs) until the version has a job no worker took yet, without taking it: a worker loads
+   * a version's session before it reads the version's jobs, so a slow load holds no job. Resolves true when
+   * work is waiting.
+   */
+  async waitForWork(model: string, version: number, blockMs: number): Promise<boolean> {
+    const streamKey = keys.jobs(model, version);
+    try {
+      await ensureConnected(this.commands);
+      await this.start();
+      await this.ensureGroup(streamKey);
+      const stats = await readQueueStats(this.commands, this.group, model, version);
+      if (stats.waiting > 0) return true;
+      const reader = await this.reader(streamKey);
+      // Plain XREAD (no group): blocks until an entry newer than the stream's last arrives, takes nothing.
+      const reply = await reader.callBuffer('XREAD', 'COUNT', 1, 'BLOCK', Math.max(1, Math.round(blockMs)), 'STREAMS', streamKey, '$');
+      return (parseStreamsReply(reply).get(streamKey) ?? []).length > 0;
+    } catch (err) {
+      throw asQueueError(err, `wait for jobs of ${model} v${version}`);
+    }
+  }
+
+  /** Closes every connection; a read blocked right now rejects. A graceful close gives up the lease at once. */
   async close(): Promise<void> {
     this.closed = true;
+    await this.lease.stop(true);
     for (const reader of this.readers.values()) reader.disconnect();
     this.readers.clear();
     await this.commands.quit().catch(() => this.commands.disconnect());
@@ -182,7 +251,7 @@ export class JobConsumer {
 
   private async requeue(delivery: Delivery, attempts: number): Promise<void> {
     try {
-      await this.commands.maasRequeue(delivery.streamKey, this.group, delivery.entryId, Math.max(0, attempts), STREAM_MAX_LEN);
+      await this.commands.maasRequeue(delivery.streamKey, this.group, delivery.entryId, Math.max(0, attempts));
     } catch (err) {
       throw asQueueError(err, `requeue job ${delivery.job.id}`);
     }
@@ -196,6 +265,63 @@ export class JobConsumer {
     }
     await ensureConnected(reader);
     return reader;
+  }
+
+  /** XREADGROUP of new entries; a group Redis lost (restart) is created again and the read retried once. */
+  private async readNew(streamKey: string, count: number, block: Array<string | number>): Promise<StreamEntry[]> {
+    const reader = await this.reader(streamKey);
+    const once = async (): Promise<StreamEntry[]> => {
+      const reply = await reader.callBuffer('XREADGROUP', 'GROUP', this.group, this.consumerId, 'COUNT', count, ...block, 'STREAMS', streamKey, '>');
+      return parseStreamsReply(reply).get(streamKey) ?? [];
+    };
+    try {
+      return await once();
+    } catch (err) {
+      if (!isNoGroupError(err)) throw err;
+      this.options.logger.warn({ streamKey }, 'consumer group missing (Redis restarted or was emptied); creating it again');
+      this.groupsReady.delete(streamKey);
+      await this.ensureGroup(streamKey);
+      return once();
+    }
+  }
+
+  /** Takes the jobs that workers with a lapsed lease (crashed, frozen) hold on this stream. */
+  private async takeOverDead(streamKey: string, maxCount: number): Promise<Array<{ entry: StreamEntry; redisDeliveries: number }>> {
+    const dead = this.lease.last?.expiredWorkers ?? [];
+    if (dead.length === 0) {
+      this.takenOver.delete(streamKey);
+      return [];
+    }
+    let done = this.takenOver.get(streamKey);
+    if (!done) this.takenOver.set(streamKey, (done = new Set()));
+    for (const name of done) if (!dead.includes(name)) done.delete(name);
+    const out: Array<{ entry: StreamEntry; redisDeliveries: number }> = [];
+    for (const consumer of dead) {
+      if (done.has(consumer) || out.length >= maxCount) continue;
+      const want = maxCount - out.length;
+      const reply = await this.commands.maasClaimDeadBuffer(streamKey, keys.workerLeases, this.group, consumer, this.consumerId, want);
+      const [rawEntries, counts] = Array.isArray(reply) ? (reply as [unknown, unknown]) : [[], []];
+      const entries = parseEntries(rawEntries).filter(([, fields]) => fields.length > 0);
+      const deliveries = Array.isArray(counts) ? (counts as unknown[]).map(Number) : [];
+      if (entries.length < want) done.add(consumer);
+      if (entries.length === 0) continue;
+      this.options.logger.warn({ streamKey, deadConsumer: consumer, jobs: entries.length }, 'took over the jobs of a worker whose lease lapsed');
+      this.options.events?.onTakeover?.(streamKey, consumer, entries.length);
+      entries.forEach((entry, i) => out.push({ entry, redisDeliveries: deliveries[i] ?? 2 }));
+    }
+    return out;
+  }
+
+  /** True when the gateway waiting on `replyTo` is gone: its lease lapsed longer ago than the grace period. */
+  private async gatewayGone(replyTo: string): Promise<boolean> {
+    const view = this.lease.last;
+    const cached = view?.gateways.get(replyTo);
+    const redisNow = Date.now() - (view?.clockOffsetMs ?? 0);
+    if (cached !== undefined && cached + this.gatewayGraceMs > redisNow) return false;
+    // Not seen at the last beat (a gateway newer than it), or expired there: ask Redis now.
+    const score = await this.commands.zscore(keys.gatewayLeases, replyTo);
+    if (score === null) return true;
+    return Number(score) + this.gatewayGraceMs < redisNow;
   }
 
   private async ensureGroup(streamKey: string): Promise<void> {
@@ -246,6 +372,12 @@ export class JobConsumer {
       await this.deadLetter(streamKey, entryId, job.id, replyTo, reason);
       return undefined;
     }
+    if (await this.gatewayGone(replyTo)) {
+      this.options.logger.info({ jobId: job.id, model: job.model, version: job.version, replyTo }, 'job of a gateway that is gone; dropping it uncomputed');
+      await this.commands.maasDrop(streamKey, this.group, entryId);
+      this.options.events?.onOrphaned?.(streamKey, job.id);
+      return undefined;
+    }
     if (job.deadlineUnixMs > 0 && job.deadlineUnixMs <= Date.now()) {
       this.options.logger.info({ jobId: job.id, model: job.model, version: job.version, lateMs: Date.now() - job.deadlineUnixMs }, 'job expired before it was computed; skipping it');
       this.options.events?.onExpired?.(streamKey, job.id);
@@ -257,13 +389,13 @@ export class JobConsumer {
   }
 
   private async deadLetter(streamKey: string, entryId: string, jobId: string, replyTo: string, reason: string, code: number = GrpcStatus.INTERNAL): Promise<void> {
-    const [, model = '', version = ''] = /^maas:jobs:(.+):(\d+)$/.exec(streamKey) ?? [];
+    const { model, version } = parseJobsKey(streamKey) ?? { model: 'unknown', version: 0 };
     const message = `job ${jobId} of ${model} v${version} moved to the dead-letter stream: ${reason}`;
     const reply: JobResult = { jobId, ok: false, code, message, workerId: this.consumerId };
     this.options.logger.warn({ jobId, streamKey, reason }, 'job dead-lettered');
     try {
       await this.commands.maasDeadLetter(
-        streamKey, keys.deadLetters(model, Number(version)), replyTo,
+        streamKey, deadLettersOf(streamKey), replyTo,
         this.group, entryId, reason, this.deadLetterMaxLen, encodeResult(reply).header, this.replyStreamMaxLen, this.replyTtlMs, Date.now(),
       );
     } catch (err) {

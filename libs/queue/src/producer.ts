@@ -2,15 +2,17 @@ import type { Redis } from 'ioredis';
 import { CancelledError, DeadlineExceededError, InvalidArgumentError, ResourceExhaustedError, UnavailableError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
 import { decodeResult, encodeJob } from './codec';
-import { asQueueError, connectRedis, ensureConnected, sleep } from './connection';
-import { DEFAULT_GROUP, keys } from './keys';
+import { asQueueError, connectRedis, ensureConnected, sleep, type RedisAddress } from './connection';
+import { DEFAULT_GROUP, jobsStreamMaxLen, keys } from './keys';
+import { Lease } from './lease';
 import { readQueueStats } from './stats';
 import { parseStreamsReply } from './stream-reply';
 import type { JobRequest, JobResult, QueueStats } from './types';
 
 /** Options of a JobProducer. */
 export interface JobProducerOptions {
-  redisUrl: string;
+  /** Redis URL, or a full target (Sentinel, TLS CA). */
+  redisUrl: RedisAddress;
   /** This gateway instance's id; names its reply stream. */
   gatewayId: string;
   logger: Logger;
@@ -22,11 +24,23 @@ export interface JobProducerOptions {
   noDeadlineTimeoutMs?: number;
   /** Consumer group workers read with; default "workers" (only for stats and cancel). */
   group?: string;
+  /** This gateway's lease in Redis (workers drop jobs of a gateway gone longer than the grace); default 3000. */
+  leaseTtlMs?: number;
+  /** How often the lease is renewed; default 1000. */
+  leaseRenewMs?: number;
+  /** After this long without Redis, waiting submits fail UNAVAILABLE instead of waiting on; default 10000. */
+  outageGraceMs?: number;
+  /** A gateway whose lease lapsed this long ago is gone (its reply stream is deleted); default 10000. */
+  gatewayGraceMs?: number;
 }
 
 interface PendingJob {
   settle: (outcome: { result: JobResult } | { error: Error }) => void;
   streamKey: string;
+  /** The encoded entry, kept so the job can be submitted again when Redis lost it. */
+  header: string;
+  data: Buffer;
+  streamMaxLen: number;
   entryId?: string;
 }
 
@@ -48,6 +62,10 @@ export class JobProducer {
   private lastReplyId = '0-0';
   private running = false;
   private loop: Promise<void> | undefined;
+  private readonly lease: Lease;
+  private readonly outageGraceMs: number;
+  private downSinceMs: number | undefined;
+  private outageTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: JobProducerOptions) {
     this.replyKey = keys.replies(options.gatewayId);
@@ -55,6 +73,22 @@ export class JobProducer {
     this.noDeadlineTimeoutMs = options.noDeadlineTimeoutMs ?? 300_000;
     this.commands = connectRedis(options.redisUrl, `maas-producer-${options.gatewayId}`, options.logger);
     this.reader = connectRedis(options.redisUrl, `maas-replies-${options.gatewayId}`, options.logger);
+    this.outageGraceMs = options.outageGraceMs ?? 10_000;
+    this.lease = new Lease(this.commands, {
+      kind: 'gateway',
+      member: this.replyKey,
+      ttlMs: options.leaseTtlMs ?? 3000,
+      renewMs: options.leaseRenewMs ?? 1000,
+      gatewayGraceMs: options.gatewayGraceMs ?? 10_000,
+      logger: options.logger,
+      onRedisChanged: () => this.resubmitAll(),
+    });
+    this.commands.on('close', () => {
+      this.downSinceMs ??= Date.now();
+    });
+    this.commands.on('ready', () => {
+      this.downSinceMs = undefined;
+    });
   }
 
   /** Connects and starts the reply reader loop. UNAVAILABLE when Redis cannot be reached now. */
@@ -66,7 +100,10 @@ export class JobProducer {
     const [seconds, micros] = (await this.commands.time()) as [number | string, number | string];
     this.lastReplyId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
     this.running = true;
+    await this.lease.start();
     this.loop = this.readReplies();
+    this.outageTimer = setInterval(() => this.failIfOutageTooLong(), 250);
+    this.outageTimer.unref();
   }
 
   /**
@@ -96,8 +133,13 @@ export class JobProducer {
         entry.settle({ error: new CancelledError(`job ${job.id} cancelled by the caller`) });
         this.cancel(entry);
       };
+      const { header, data } = encodeJob(job, this.replyKey, now);
+      const streamMaxLen = jobsStreamMaxLen(maxDepth);
       const entry: PendingJob = {
         streamKey,
+        header,
+        data,
+        streamMaxLen,
         settle: (outcome) => {
           if (this.pending.get(job.id) !== entry) return;
           this.pending.delete(job.id);
@@ -110,8 +152,6 @@ export class JobProducer {
       this.pending.set(job.id, entry);
       signal?.addEventListener('abort', onAbort, { once: true });
 
-      const { header, data } = encodeJob(job, this.replyKey, now);
-      const streamMaxLen = Math.max(10 * maxDepth, 10_000);
       this.commands.maasEnqueue(streamKey, maxDepth, streamMaxLen, header, data, 0).then(
         (id) => {
           if (id === null) {
@@ -139,11 +179,44 @@ export class JobProducer {
   /** Stops the reply reader and closes the connections; waiting submits reject UNAVAILABLE. */
   async close(): Promise<void> {
     this.running = false;
+    clearInterval(this.outageTimer);
+    await this.lease.stop(true);
     this.reader.disconnect();
     // ioredis may leave a blocked read unsettled when it is disconnected mid-reconnect: bound the wait.
     await Promise.race([this.loop, sleep(REPLY_READ_BLOCK_MS + 500)]);
     for (const entry of [...this.pending.values()]) entry.settle({ error: new UnavailableError('job producer closed') });
     this.commands.disconnect();
+  }
+
+  /**
+   * Redis was replaced (restart, failover) or emptied: jobs still waiting for a reply may be gone, and so may
+   * replies already written. Submit every one again as a new entry (inference is idempotent; the first reply
+   * wins, later ones are ignored) and read the reply stream from its start.
+   */
+  private async resubmitAll(): Promise<void> {
+    this.lastReplyId = '0-0';
+    const waiting = [...this.pending.values()];
+    if (waiting.length === 0) return;
+    const pipeline = this.commands.pipeline();
+    // No depth check: these jobs were admitted before the fault.
+    for (const entry of waiting) pipeline.maasEnqueue(entry.streamKey, Number.MAX_SAFE_INTEGER, entry.streamMaxLen, entry.header, entry.data, 0);
+    const results = (await pipeline.exec()) ?? [];
+    let resubmitted = 0;
+    results.forEach(([err, id], i) => {
+      const entry = waiting[i]!;
+      if (err || id === null) return;
+      entry.entryId = String(id);
+      resubmitted++;
+    });
+    this.options.logger.warn({ resubmitted, waiting: waiting.length }, 'resubmitted the jobs Redis may have lost');
+  }
+
+  /** Waiting callers get UNAVAILABLE (retryable) once Redis has been unreachable for longer than the grace. */
+  private failIfOutageTooLong(): void {
+    if (this.downSinceMs === undefined || Date.now() - this.downSinceMs < this.outageGraceMs) return;
+    if (this.pending.size === 0) return;
+    const error = new UnavailableError(`Redis unreachable for over ${this.outageGraceMs} ms; the job's state is unknown, retry it`);
+    for (const entry of [...this.pending.values()]) entry.settle({ error });
   }
 
   private cancel(entry: PendingJob): void {

@@ -141,6 +141,7 @@ describe('JobProducer + JobConsumer on a real Redis', () => {
     const alive = consumer('alive', { visibilityTimeoutMs: 200 });
     const redelivered: number[] = [];
     const rescuer = consumer('rescuer', { visibilityTimeoutMs: 200, events: { onRedelivery: (_k, _id, count) => redelivered.push(count) } });
+    await Promise.all([dead.start(), alive.start(), rescuer.start()]); // leases taken: the timing below is the queue's
     const pending = p.submit(job(m, 'j1'));
     const [held] = await readUntil(dead, m, 1);
     expect(await alive.read(m, 1, 10, 50)).toEqual([]); // not before the timeout
@@ -172,7 +173,10 @@ describe('JobProducer + JobConsumer on a real Redis', () => {
     await c2.reply(fine, okResult(fine, 'c2'));
     await new Promise((r) => setTimeout(r, 150));
     const c3 = consumer('c3', options);
-    expect(await c3.read(m, 1, 10, 50)).toEqual([]); // delivery 3 > 2: dead letter instead
+    await waitFor(async () => {
+      expect(await c3.read(m, 1, 10, 50)).toEqual([]); // delivery 3 > 2: dead letter instead
+      return dead.length > 0;
+    }, 5000, 'the dead letter');
     const result = await pending;
     expect(result).toMatchObject({ ok: false, code: GrpcStatus.INTERNAL });
     expect(!result.ok && result.message).toMatch(/crashy.*dead-letter.*delivered 2 times/);

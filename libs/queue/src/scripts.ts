@@ -10,6 +10,9 @@ const SCRIPTS = {
   maasDeadLetter: { file: 'dead-letter.lua', numberOfKeys: 3 },
   maasCancel: { file: 'cancel.lua', numberOfKeys: 1 },
   maasStats: { file: 'stats.lua', numberOfKeys: 2 },
+  maasDrop: { file: 'drop.lua', numberOfKeys: 1 },
+  maasHeartbeat: { file: 'heartbeat.lua', numberOfKeys: 3 },
+  maasClaimDead: { file: 'claim-dead.lua', numberOfKeys: 2 },
 } as const;
 
 type ScriptArg = string | Buffer | number;
@@ -22,6 +25,9 @@ declare module 'ioredis' {
     maasDeadLetter(...args: ScriptArg[]): Result<number, Context>;
     maasCancel(...args: ScriptArg[]): Result<number, Context>;
     maasStats(...args: ScriptArg[]): Result<[number, number, string, number], Context>;
+    maasDrop(...args: ScriptArg[]): Result<number, Context>;
+    maasHeartbeat(...args: ScriptArg[]): Result<[string, number, string[], string[]], Context>;
+    maasClaimDeadBuffer(...args: ScriptArg[]): Result<[unknown[], number[]], Context>;
   }
 }
 

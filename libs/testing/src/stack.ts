@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { startConsul, type ConsulHandle } from './consul';
 import { freePort, waitFor } from './ports';
 import type { ManagedProcess } from './process';
-import { startRedis, type RedisHandle } from './redis';
+import { startRedis, startSentinelSet, type RedisHandle, type SentinelSet } from './redis';
 import { startServiceProcess } from './service-process';
 
 /** Options for a whole local platform started by a test or a benchmark. */
@@ -18,6 +18,8 @@ export interface StackOptions {
   gatewayEnv?: Record<string, string>;
   workerEnv?: Record<string, string>;
   registryEnv?: Record<string, string>;
+  /** Run Redis as a primary + replica under three sentinels; every service connects through Sentinel. */
+  sentinel?: boolean;
 }
 
 /** One service process of a stack: its gRPC address and its Prometheus endpoint. */
@@ -25,16 +27,21 @@ export interface ServiceHandle {
   address: string;
   metricsUrl: string;
   process: ManagedProcess;
+  /** SIGKILL (or SIGTERM with `graceful`), wait downMs, start it again on the same ports with the same env. */
+  restart(options?: { downMs?: number; graceful?: boolean }): Promise<void>;
 }
 
 /** A running platform: real Redis, real Consul, the services as real processes. */
 export interface Stack {
+  /** The Redis the services use (with `sentinel`: the first primary). */
   redis: RedisHandle;
+  /** With `sentinel`: the primary, the replica and the sentinels. */
+  sentinel?: SentinelSet;
   consul: ConsulHandle;
   /** Folder holding the registry root and worker caches; removed by stop(). */
   dir: string;
   registry: ServiceHandle;
-  gateway: { grpcAddress: string; httpUrl: string; metricsUrl: string; process: ManagedProcess };
+  gateway: { grpcAddress: string; httpUrl: string; metricsUrl: string; process: ManagedProcess; restart(options?: { downMs?: number; graceful?: boolean }): Promise<void> };
   workers: Array<ServiceHandle & { id: string }>;
   preprocess?: ServiceHandle;
   /** Env every service of this stack got (for starting more workers). */
@@ -50,24 +57,47 @@ export interface Stack {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-stack-'));
-  const redis = await startRedis();
+  const sentinel = options.sentinel ? await startSentinelSet() : undefined;
+  const redis = sentinel ? sentinel.primary : await startRedis();
+  const stopRedis = async (): Promise<void> => (sentinel ? sentinel.stop() : redis.stop());
   const consul = await startConsul().catch(async (err: unknown) => {
-    await redis.stop();
+    await stopRedis();
     throw err;
   });
-  const baseEnv: Record<string, string> = { MAAS_REDIS_URL: redis.url, MAAS_CONSUL_URL: consul.url, MAAS_SHUTDOWN_GRACE_MS: '5000', MAAS_LOG_LEVEL: 'info', ...options.env };
-  const started: ManagedProcess[] = [];
+  const redisEnv: Record<string, string> = sentinel
+    ? { MAAS_REDIS_URL: redis.url, MAAS_REDIS_SENTINELS: sentinel.sentinels.join(','), MAAS_REDIS_SENTINEL_MASTER: sentinel.masterName }
+    : { MAAS_REDIS_URL: redis.url };
+  const baseEnv: Record<string, string> = { ...redisEnv, MAAS_CONSUL_URL: consul.url, MAAS_SHUTDOWN_GRACE_MS: '5000', MAAS_LOG_LEVEL: 'info', ...options.env };
+  const started = new Set<ManagedProcess>();
+  /** Starts a service on fixed ports; the handle can restart it on the same ones. */
+  const launchOn = async (service: string, grpcPort: number, env: Record<string, string>) => {
+    const spawn = async (): Promise<ManagedProcess> => {
+      const proc = await startServiceProcess({ service, grpcPort, env });
+      started.add(proc);
+      return proc;
+    };
+    const handle = {
+      process: await spawn(),
+      async restart(o: { downMs?: number; graceful?: boolean } = {}) {
+        if (o.graceful) await handle.process.stop(5000);
+        else await handle.process.kill();
+        started.delete(handle.process);
+        if (o.downMs) await new Promise((r) => setTimeout(r, o.downMs));
+        handle.process = await spawn();
+      },
+    };
+    return handle;
+  };
   const launch = async (service: string, env: Record<string, string>) => {
     const grpcPort = await freePort();
     const metricsPort = await freePort();
-    const proc = await startServiceProcess({ service, grpcPort, env: { ...baseEnv, MAAS_METRICS_PORT: String(metricsPort), ...env } });
-    started.push(proc);
-    return { address: `127.0.0.1:${grpcPort}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, process: proc };
+    const handle = await launchOn(service, grpcPort, { ...baseEnv, MAAS_METRICS_PORT: String(metricsPort), ...env });
+    return Object.assign(handle, { address: `127.0.0.1:${grpcPort}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` });
   };
   const stopAll = async () => {
-    await Promise.all(started.map((p) => p.stop(5000)));
+    await Promise.all([...started].map((p) => p.stop(5000)));
     await consul.stop();
-    await redis.stop();
+    await stopRedis();
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -76,7 +106,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const addWorker = async (extraEnv: Record<string, string> = {}) => {
       const id = `worker-${++workerCount}`;
       const w = await launch('worker', { MAAS_INSTANCE_ID: id, MAAS_WORKER_CACHE_DIR: path.join(dir, id), ...options.workerEnv, ...extraEnv });
-      return { ...w, id };
+      return Object.assign(w, { id });
     };
     const workers = [];
     for (let i = 0; i < (options.workers ?? 1); i++) workers.push(await addWorker());
@@ -84,12 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const httpPort = await freePort();
     const metricsPort = await freePort();
     const gatewayGrpc = await freePort();
-    const gwProc = await startServiceProcess({
-      service: 'gateway',
-      grpcPort: gatewayGrpc,
-      env: { ...baseEnv, MAAS_HTTP_PORT: String(httpPort), MAAS_METRICS_PORT: String(metricsPort), ...options.gatewayEnv },
-    });
-    started.push(gwProc);
+    const gw = await launchOn('gateway', gatewayGrpc, { ...baseEnv, MAAS_HTTP_PORT: String(httpPort), MAAS_METRICS_PORT: String(metricsPort), ...options.gatewayEnv });
     // SERVING means the gateway's ports are up; ready also means it has discovered a registry and a worker
     // (a stack started without workers, which adds them later, cannot be ready yet).
     if (workers.length > 0) {
@@ -97,12 +122,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
     return {
       redis,
+      ...(sentinel ? { sentinel } : {}),
       consul,
       dir,
       registry,
       workers,
       ...(preprocess ? { preprocess } : {}),
-      gateway: { grpcAddress: `127.0.0.1:${gatewayGrpc}`, httpUrl: `http://127.0.0.1:${httpPort}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, process: gwProc },
+      gateway: Object.assign(gw, { grpcAddress: `127.0.0.1:${gatewayGrpc}`, httpUrl: `http://127.0.0.1:${httpPort}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` }),
       baseEnv,
       addWorker,
       stop: stopAll,

@@ -151,7 +151,8 @@ export class InferenceService {
     const maxDepth = target.config?.max_queue_depth || this.deps.queueMaxDepth;
     const result = await this.deps.producer.submit(
       {
-        id: request.id || randomUUID(),
+        // Always our own id: a client's request id need not be unique (replies are matched by job id).
+        id: randomUUID(),
         model: target.model,
         version: target.version,
         inputs,

@@ -84,3 +84,54 @@ test('other failures are not remembered: the next request asks the registry agai
   expect(registry.resolveCalls).toBe(2);
   catalog.close();
 });
+
+test('registry down: every request for a known model gets the last good resolution, also those arriving during a failing refresh', async () => {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  try {
+    const registry = new FakeRegistry();
+    registry.models.add('m');
+    const catalog = catalogOf(registry, 100);
+    await expect(catalog.resolve('m', '')).resolves.toMatchObject({ model: 'm' });
+    registry.down = true;
+    // A change event drops the cached entry (as a promote would), then the registry goes away.
+    registry.changed('m');
+    const during = await Promise.all(Array.from({ length: 10 }, () => catalog.resolve('m', '')));
+    expect(during.every((r) => r.model === 'm')).toBe(true);
+    jest.setSystemTime(Date.now() + 5000);
+    await expect(catalog.resolve('m', '')).resolves.toMatchObject({ model: 'm' }); // still down, still served
+    registry.down = false;
+    jest.setSystemTime(Date.now() + 5000);
+    await catalog.resolve('m', '');
+    expect(registry.resolveCalls).toBeGreaterThanOrEqual(3); // it kept asking, about once a second
+    catalog.close();
+  } finally {
+    jest.useRealTimers();
+  }
+});
+
+test('an entry expired by the TTL is answered at once while one refresh runs behind it', async () => {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  try {
+    const registry = new FakeRegistry();
+    registry.models.add('m');
+    const catalog = catalogOf(registry, 100);
+    await catalog.resolve('m', '');
+    jest.setSystemTime(Date.now() + 200);
+    await Promise.all(Array.from({ length: 5 }, () => catalog.resolve('m', '')));
+    expect(registry.resolveCalls).toBe(2); // one background refresh for five requests
+    catalog.close();
+  } finally {
+    jest.useRealTimers();
+  }
+});
+
+test('a model deleted in the registry is NOT_FOUND, not served from its last good resolution', async () => {
+  const registry = new FakeRegistry();
+  registry.models.add('m');
+  const catalog = catalogOf(registry);
+  await catalog.resolve('m', '');
+  registry.models.delete('m');
+  registry.changed('m');
+  await expect(catalog.resolve('m', '')).rejects.toBeInstanceOf(NotFoundError);
+  catalog.close();
+});

@@ -16,10 +16,15 @@ export interface ResolvedModel {
 /** How long a NOT_FOUND answer is reused (at most the TTL); a change event for the model ends it at once. */
 const NOT_FOUND_TTL_MS = 1000;
 
+/** While the registry cannot answer, a key served from its last good resolution is retried this often. */
+const STALE_RETRY_MS = 1000;
+
 interface CacheEntry {
   value: Promise<ResolvedModel>;
   settled?: ResolvedModel;
   expiresAtMs: number;
+  /** A background refresh of this expired entry is running. */
+  refreshing?: boolean;
 }
 
 /** Parses the protocol's model_version string: "" = default, digits = a version, anything else = an alias. */
@@ -59,6 +64,8 @@ export function pickTarget(resolved: ResolvedModel, random: () => number = Math.
  */
 export class ModelCatalog {
   private readonly cache = new Map<string, CacheEntry>();
+  /** The last successful resolution per key, kept through invalidations: served only when the registry fails. */
+  private readonly lastGood = new Map<string, ResolvedModel>();
   private stream: grpc.ClientReadableStream<unknown> | undefined;
   private resumeToken = '';
   private stopped = false;
@@ -127,29 +134,52 @@ export class ModelCatalog {
     const now = Date.now();
     const hit = this.cache.get(key);
     if (hit && hit.expiresAtMs > now) return hit.value;
-    const value = this.fetch(model, version, alias);
-    const entry: CacheEntry = { value, expiresAtMs: now + this.ttlMs };
-    this.cache.set(key, entry);
-    try {
-      entry.settled = await value;
-      return entry.settled;
-    } catch (err) {
-      if (err instanceof NotFoundError) {
-        // Remembered briefly, so a client retrying a misspelt name does not cost a registry call per request;
-        // the change feed drops it the moment the model appears.
-        if (this.cache.get(key) === entry) entry.expiresAtMs = now + Math.min(this.ttlMs, NOT_FOUND_TTL_MS);
-        throw err;
-      }
-      if (this.cache.get(key) === entry) this.cache.delete(key);
-      // Registry unreachable: serve the last good answer rather than fail every request.
-      const stale = hit?.settled;
-      if (stale && !(err instanceof InvalidArgumentError)) {
-        this.logger.warn({ model, err: (err as Error).message }, 'registry unavailable; serving the last known resolution');
-        this.cache.set(key, { value: Promise.resolve(stale), settled: stale, expiresAtMs: now + 1000 });
-        return stale;
-      }
-      throw err;
+    if (hit?.settled && !hit.refreshing) {
+      // Expired by the TTL only (a change event deletes the entry): answer with it now, refresh behind it.
+      hit.refreshing = true;
+      void this.refresh(key, model, version, alias).catch(() => undefined);
+      return hit.settled;
     }
+    if (hit?.settled) return hit.settled;
+    return this.refresh(key, model, version, alias);
+  }
+
+  /**
+   * One registry lookup for a key, shared by every request that arrives while it runs. When the registry
+   * cannot answer (down, unreachable through Consul), every one of those requests gets the last good
+   * resolution instead of the error, and the lookup is retried a second later.
+   */
+  private refresh(key: string, model: string, version: number, alias: string): Promise<ResolvedModel> {
+    const now = Date.now();
+    const entry: CacheEntry = { value: undefined as unknown as Promise<ResolvedModel>, expiresAtMs: now + this.ttlMs };
+    entry.value = this.fetch(model, version, alias).then(
+      (resolved) => {
+        entry.settled = resolved;
+        this.lastGood.set(key, resolved);
+        return resolved;
+      },
+      (err: unknown) => {
+        const current = this.cache.get(key) === entry;
+        if (err instanceof NotFoundError) {
+          this.lastGood.delete(key);
+          // Remembered briefly, so a client retrying a misspelt name does not cost a registry call per request;
+          // the change feed drops it the moment the model appears.
+          if (current) entry.expiresAtMs = now + Math.min(this.ttlMs, NOT_FOUND_TTL_MS);
+          throw err;
+        }
+        const stale = this.lastGood.get(key);
+        if (!stale || err instanceof InvalidArgumentError) {
+          if (current) this.cache.delete(key);
+          throw err;
+        }
+        this.logger.warn({ model, err: (err as Error).message }, 'registry unavailable; serving the last known resolution');
+        entry.settled = stale;
+        if (current) entry.expiresAtMs = Date.now() + STALE_RETRY_MS;
+        return stale;
+      },
+    );
+    this.cache.set(key, entry);
+    return entry.value;
   }
 
   private async fetch(model: string, version: number, alias: string): Promise<ResolvedModel> {

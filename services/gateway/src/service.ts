@@ -3,7 +3,7 @@ import type * as http from 'node:http';
 import Redis from 'ioredis';
 import { StaticProvider, createProvider } from '@maas/discovery';
 import { loadGrpcObject, INFERENCE_PROTO_FILES, type InferenceProtoGrpcType } from '@maas/protos';
-import { JobProducer } from '@maas/queue';
+import { JobProducer, redisTargetOf, redisTargetOptions } from '@maas/queue';
 import type { ServiceDefinition } from '@maas/runtime';
 import { Authenticator } from './auth';
 import { gatewaySettings } from './config';
@@ -26,14 +26,15 @@ export const gatewayService: ServiceDefinition<typeof gatewaySettings> = {
   settings: gatewaySettings,
   setup: async ({ config, logger, registry, server }) => {
     const auth = new Authenticator(config.authEnabled, config.authKeysFile);
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true });
+    const redisTarget = redisTargetOf(config);
+    const redis = new Redis({ ...redisTargetOptions(redisTarget), maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true });
     redis.on('error', (err) => logger.debug({ err: err.message }, 'redis connection error'));
     await redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'Redis not reachable yet; retrying in the background'));
     const registryClient = new RegistryClient(createProvider(config, 'maas-registry', logger));
     const workers = createProvider(config, 'maas-worker', logger);
     const catalog = new ModelCatalog(registryClient, logger, config.catalogTtlMs);
     const gatewayId = config.gatewayId || `${os.hostname()}-${process.pid}`;
-    const producer = new JobProducer({ redisUrl: config.redisUrl, gatewayId, logger, defaultMaxDepth: config.queueMaxDepth });
+    const producer = new JobProducer({ redisUrl: redisTarget, gatewayId, logger, defaultMaxDepth: config.queueMaxDepth, outageGraceMs: config.queueOutageGraceMs });
     const stats = new StatisticsStore();
     // Preprocessing is optional: with static discovery and no preprocess peer, pipelined models answer UNAVAILABLE.
     const preprocessPeers = config.discovery === 'static' && !config.staticPeers.includes('maas-preprocess=')

@@ -1,11 +1,12 @@
-import { boolean, integer, string, url } from '@maas/config';
+import { boolean, integer, string } from '@maas/config';
+import { redisSettings } from '@maas/queue';
 
 /** The scaler's own settings (the common ones come from @maas/runtime). */
 export const scalerSettings = {
   scalerPolicyFile: string('', 'JSON file with the per-pool policies: {"pools": {"<pool>": {"models": [...], "minReplicas": 0, ...}}} (required; see docs/scaler.md)'),
   scalerDryRun: boolean(false, 'decide, log, count and record Events, but never patch a Deployment'),
   scalerIntervalMs: integer(5000, 'how often every pool is evaluated', 100, 600_000),
-  redisUrl: url('redis://127.0.0.1:6379', 'Redis holding the job queue the signals are read from', ['redis:', 'rediss:']),
+  ...redisSettings,
   scalerStreamCacheMs: integer(30_000, "how long the list of a pool's jobs streams (SCAN) is reused; a new model version is seen within it", 0, 3_600_000),
   k8sNamespace: string('', 'namespace of the pool Deployments; empty: the pod\'s own namespace, else the kubeconfig context\'s, else "default"'),
   k8sKubeconfig: string('', 'kubeconfig file; empty: in-cluster config inside a pod, else $KUBECONFIG or ~/.kube/config'),

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import { createConsulClient } from '@maas/discovery';
 import { ConfigError } from '@maas/errors';
-import { connectRedis, DEFAULT_GROUP } from '@maas/queue';
+import { connectRedis, DEFAULT_GROUP, redisTargetOf } from '@maas/queue';
 import type { ServiceDefinition } from '@maas/runtime';
 import { scalerSettings } from './config';
 import { KubeScaleClient } from './kube-scale';
@@ -31,7 +31,7 @@ export const scalerService: ServiceDefinition<typeof scalerSettings> = {
     const fixedPort = config.grpcPort !== 0;
     const instanceId = config.instanceId || `${SCALER_SERVICE_NAME}-${os.hostname()}-${config.grpcPort}`;
     const kube = await KubeScaleClient.create({ kubeconfigPath: config.k8sKubeconfig, namespace: config.k8sNamespace, instanceId });
-    const redis = connectRedis(config.redisUrl, 'maas-scaler', logger);
+    const redis = connectRedis(redisTargetOf(config), 'maas-scaler', logger);
     const metrics = scalerMetrics(registry);
 
     let election: LeaderElection | undefined;

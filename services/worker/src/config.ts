@@ -1,15 +1,17 @@
-import { bytes, integer, list, string, url } from '@maas/config';
+import { bytes, integer, list, string } from '@maas/config';
+import { redisSettings } from '@maas/queue';
 
 /** The worker's own settings (the common ones come from @maas/runtime). Env: MAAS_<SNAKE_CASE>. */
 export const workerSettings = {
-  redisUrl: url('redis://127.0.0.1:6379', 'Redis holding the job queue', ['redis:', 'rediss:']),
+  ...redisSettings,
   workerPool: string('default', 'pool this worker belongs to (Consul tag pool=<pool>; the scaler scales pools)', /^[a-z0-9][-a-z0-9]*$/, 'a pool name'),
   workerModels: list(['*'], 'models to serve: names (their current versions: aliases + latest), name:version, or * for every model in the registry', /^(\*|[a-z0-9][-a-z0-9]*(:\d+)?)$/),
   workerMemoryBudgetBytes: bytes(4 * 2 ** 30, 'loaded models are evicted least-recently-used to stay under this many bytes; a bigger model is an error'),
   workerExecutionProviders: list(['cpu'], 'execution providers in order of preference: cpu, or cuda,cpu (CUDA falls back to CPU when it cannot start)', /^(cpu|cuda)$/),
   workerCacheDir: string('.run/worker-cache', 'local folder for downloaded model artifacts (sha256-verified)'),
   workerModelDir: string('', 'serve models from this folder (<dir>/<model>/<version>/model.onnx [+ config.json]) instead of the registry'),
-  workerVisibilityTimeoutMs: integer(30_000, 'a job held this long without an answer is taken by another worker', 100, 3_600_000),
+  workerVisibilityTimeoutMs: integer(30_000, 'backstop: a job held this long without an answer is taken by another worker even while its worker\'s lease is alive (a dead worker\'s jobs are taken when its lease lapses)', 100, 3_600_000),
+  workerLeaseTtlMs: integer(2500, 'this worker\'s lease in Redis, renewed every second; when it lapses (crash, freeze) another worker takes its jobs at once. Keep it above the longest single batch or model load (both block the event loop)', 1500, 600_000),
   workerMaxDeliveries: integer(3, 'deliveries after which a job goes to the dead-letter stream and its caller gets an error', 1, 100),
   workerIdleUnloadMs: integer(600_000, 'unload a model not used for this long (0 = never)', 0, 86_400_000),
   workerReadBlockMs: integer(500, 'how long one queue read waits for jobs (bounds how fast a drain starts)', 10, 10_000),

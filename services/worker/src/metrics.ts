@@ -1,7 +1,7 @@
 import { BATCH_SIZE_BUCKETS, Counter, Gauge, Histogram, LATENCY_BUCKETS_SECONDS, type Registry } from '@maas/metrics';
 
 /** How a job ended on this worker (label `outcome` of maas_worker_jobs_total). */
-export type JobOutcome = 'ok' | 'invalid' | 'retried' | 'dead_lettered' | 'expired' | 'released' | 'error';
+export type JobOutcome = 'ok' | 'invalid' | 'retried' | 'dead_lettered' | 'expired' | 'released' | 'error' | 'orphaned';
 
 /** The worker's Prometheus metrics. Labels are bounded: model, version, outcome, execution_provider. */
 export class WorkerMetrics {

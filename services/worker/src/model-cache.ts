@@ -74,6 +74,12 @@ export class ModelCache {
     return [...this.entries.values()].sort((a, b) => a.useSeq - b.useSeq).map((e) => e.key);
   }
 
+  /** Whether `info`'s session is loaded and usable now (acquire() would not load). */
+  isResident(info: VersionInfo): boolean {
+    const entry = this.entries.get(versionKey(info.model, info.version));
+    return entry !== undefined && !entry.stale;
+  }
+
   /** The loaded model for `info`, loading it (and evicting others) when needed. Pair with release(). */
   async acquire(info: VersionInfo): Promise<LoadedModel> {
     const key = versionKey(info.model, info.version);

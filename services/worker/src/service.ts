@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as os from 'node:os';
 import { createProvider } from '@maas/discovery';
-import { JobConsumer } from '@maas/queue';
+import { JobConsumer, parseJobsKey, redisTargetOf } from '@maas/queue';
 import type { ServiceDefinition } from '@maas/runtime';
 import { parseModelSelectors, workerSettings } from './config';
 import { createSession, probeExecutionProvider } from './execution-providers';
@@ -14,8 +14,8 @@ import { RegistryModelSource } from './registry-model-source';
 
 /** model and version labels from a jobs stream key (maas:jobs:<model>:<version>). */
 function streamLabels(streamKey: string): { model: string; version: string } {
-  const [, model = 'unknown', version = '0'] = /^maas:jobs:(.+):(\d+)$/.exec(streamKey) ?? [];
-  return { model, version };
+  const { model, version } = parseJobsKey(streamKey) ?? { model: 'unknown', version: 0 };
+  return { model, version: String(version) };
 }
 
 /**
@@ -36,7 +36,8 @@ export const workerService: ServiceDefinition<typeof workerSettings> = {
       ? new FileModelSource(config.workerModelDir)
       : new RegistryModelSource({ provider: createProvider(config, 'maas-registry', logger), cacheDir: config.workerCacheDir, logger });
     const consumer = new JobConsumer({
-      redisUrl: config.redisUrl,
+      redisUrl: redisTargetOf(config),
+      leaseTtlMs: config.workerLeaseTtlMs,
       consumerId: workerId,
       logger,
       visibilityTimeoutMs: config.workerVisibilityTimeoutMs,
@@ -45,6 +46,8 @@ export const workerService: ServiceDefinition<typeof workerSettings> = {
         onRedelivery: (key) => metrics.redeliveries.inc(streamLabels(key)),
         onDeadLetter: (key) => metrics.deadLetters.inc(streamLabels(key)),
         onExpired: (key) => metrics.jobs.inc({ ...streamLabels(key), outcome: 'expired' }),
+        // Its gateway is gone: dropped uncomputed (a taken-over job is counted as a redelivery).
+        onOrphaned: (key) => metrics.jobs.inc({ ...streamLabels(key), outcome: 'orphaned' }),
       },
     });
     const cache = new ModelCache({

@@ -65,6 +65,10 @@ export class VersionWorker {
     while (!this.stopping) {
       const { model, version, settings } = this.info;
       const max = this.batchLimit();
+      if (!this.deps.cache.isResident(this.info)) {
+        // Cold: load the session before taking any job, so a slow load holds none (nothing to time out).
+        if (!(await this.loadWhenWorkArrives())) continue;
+      }
       let batch: Delivery[];
       try {
         batch = await consumer.read(model, version, max, this.deps.readBlockMs);
@@ -98,6 +102,26 @@ export class VersionWorker {
       }
       await this.process(batch);
     }
+  }
+
+  /** Waits for a job to arrive (without taking it) and loads the session; false when there is nothing to do yet. */
+  private async loadWhenWorkArrives(): Promise<boolean> {
+    const { model, version } = this.info;
+    try {
+      if (!(await this.deps.consumer.waitForWork(model, version, this.deps.readBlockMs)) || this.stopping) return false;
+    } catch (err) {
+      if (this.stopping) return false;
+      this.log.warn({ err: (err as Error).message }, 'queue read failed; retrying');
+      await sleep(500);
+      return false;
+    }
+    try {
+      this.deps.cache.release(await this.deps.cache.acquire(this.info));
+    } catch (err) {
+      // Read the jobs anyway: process() tries once more and answers them with the load error.
+      this.log.warn({ err: (err as Error).message }, 'model load failed before reading its jobs');
+    }
+    return true;
   }
 
   private async releaseAll(batch: readonly Delivery[]): Promise<void> {

@@ -29,6 +29,6 @@ if #entries > 0 then
 end
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'h', ARGV[5], 'd', '')
 redis.call('PEXPIRE', KEYS[3], ARGV[7])
-redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.pcall('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
 return moved

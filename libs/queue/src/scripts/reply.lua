@@ -11,10 +11,12 @@
   ARGV[5]  reply stream MAXLEN ~
   ARGV[6]  reply stream TTL in ms (the stream expires when its gateway stops getting replies)
 
-  Returns the number of job entries acknowledged (0 when another worker already answered it).
+  Returns the number of job entries acknowledged (0 when another worker already answered it, or when
+  Redis lost the group in a restart: the reply is sent either way).
 ]]
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'h', ARGV[3], 'd', ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
-local acked = redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+local acked = redis.pcall('XACK', KEYS[1], ARGV[1], ARGV[2])
+if type(acked) ~= 'number' then acked = 0 end
 redis.call('XDEL', KEYS[1], ARGV[2])
 return acked
