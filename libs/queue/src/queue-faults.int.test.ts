@@ -2,8 +2,9 @@ import * as path from 'node:path';
 import { Redis } from 'ioredis';
 import { UnavailableError } from '@maas/errors';
 import { silentLogger } from '@maas/logging';
-import { startProcess, startRedis, waitFor, type RedisHandle } from '@maas/testing';
+import { startProcess, startRedis, startSentinelSet, waitFor, type RedisHandle } from '@maas/testing';
 import { encodeJob } from './codec';
+import type { RedisAddress } from './connection';
 import { JobConsumer, type JobConsumerOptions } from './consumer';
 import { keys } from './keys';
 import { JobProducer, type JobProducerOptions } from './producer';
@@ -35,14 +36,14 @@ async function redisServer(): Promise<RedisHandle> {
   return r;
 }
 
-async function producer(redisUrl: string, options: Partial<JobProducerOptions> = {}): Promise<JobProducer> {
+async function producer(redisUrl: RedisAddress, options: Partial<JobProducerOptions> = {}): Promise<JobProducer> {
   const p = new JobProducer({ redisUrl, gatewayId: `g${++n}`, logger, defaultMaxDepth: 1000, ...options });
   await p.start();
   closers.push(() => p.close());
   return p;
 }
 
-function consumer(redisUrl: string, id: string, options: Partial<JobConsumerOptions> = {}): JobConsumer {
+function consumer(redisUrl: RedisAddress, id: string, options: Partial<JobConsumerOptions> = {}): JobConsumer {
   const c = new JobConsumer({ redisUrl, consumerId: id, logger, ...options });
   closers.push(() => c.close());
   return c;
@@ -145,6 +146,32 @@ describe('queue under faults (real Redis, real processes)', () => {
     expect((await p.submit(job(m, 'after'))).ok).toBe(true);
     await loop2.stop();
   }, 30_000);
+
+  it('Sentinel: the primary SIGKILLed under load — after the failover every waiting job is answered, new ones work', async () => {
+    const set = await startSentinelSet({ downAfterMs: 1000 });
+    closers.push(() => set.stop());
+    const target = { url: 'redis://ignored:1', sentinels: set.sentinels, sentinelMaster: set.masterName };
+    const m = model();
+    const p = await producer(target);
+    const c = consumer(target, 'sw1');
+    const loop = answerLoop(c, m);
+    expect((await p.submit(job(m, 'before'))).ok).toBe(true);
+    await loop.stop();
+    const waiting = ['s1', 's2', 's3'].map((id) => p.submit(job(m, id)));
+    await waitFor(async () => (await p.stats(m, 1)).depth === 3, 5000, '3 jobs queued');
+    const before = await set.currentPrimaryPort();
+    const killedAt = Date.now();
+    await set.primary.stop();
+    const loop2 = answerLoop(c, m);
+    await waitFor(async () => (await set.currentPrimaryPort()) !== before, 20_000, 'the failover', 100);
+    const results = await Promise.all(waiting);
+    const tookMs = Date.now() - killedAt;
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(await set.currentPrimaryPort()).toBe(set.replica.port);
+    await waitFor(async () => (await p.submit(job(m, `after-${Date.now()}`)).then((r) => r.ok, () => false)), 10_000, 'a new job answered', 100);
+    expect(tookMs).toBeLessThan(15_000);
+    await loop2.stop();
+  }, 60_000);
 
   it('while Redis is down new requests fail fast with UNAVAILABLE, waiting ones after the outage grace; nothing exits', async () => {
     const redis = await redisServer();

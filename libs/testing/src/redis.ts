@@ -116,7 +116,8 @@ export async function startSentinelSet(options: { masterName?: string; downAfter
     await waitFor(async () => {
       for (const s of sentinels) {
         const text = await command(Number(s.split(':')[1]), ['SENTINEL', 'MASTER', masterName]);
-        if (!/num-slaves\r\n:1\r\n/.test(text) || !/num-other-sentinels\r\n:2\r\n/.test(text)) return false;
+        // RESP: a flat array of bulk strings, field then value.
+        if (!/num-slaves\r\n\$\d+\r\n1\r\n/.test(text) || !/num-other-sentinels\r\n\$\d+\r\n2\r\n/.test(text)) return false;
       }
       return true;
     }, 20_000, 'the sentinels to discover the replica and each other');
