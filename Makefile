@@ -5,7 +5,7 @@ PNPM := scripts/pnpm.sh
 WORKERS ?= 1
 export WORKERS
 
-.PHONY: help deps tools build protos lint test test-unit test-integration test-e2e test-chart up down status bench clean
+.PHONY: help deps tools build protos lint test test-unit test-integration test-e2e test-chart up down status bench chaos clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ status: ## show what `make up` started
 
 bench: build tools ## benchmarks: JSON + Markdown table under bench/results
 	@if [ -f bench/src/main.ts ]; then node bench/dist/main.js; else echo "bench: not yet (see the benchmarks issue)"; fi
+
+chaos: build tools ## fault runs under load (worker/Redis/Sentinel/registry/Consul/gateway killed for real): JSON + table in .run/chaos
+	node test/dist/chaos/main.js $(CHAOS_ARGS)
 
 clean: ## remove build outputs (keeps .tools and node_modules)
 	rm -rf libs/*/dist services/*/dist bench/dist
