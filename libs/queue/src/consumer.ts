@@ -257,6 +257,18 @@ export class JobConsumer {
     }
   }
 
+  /**
+   * Ends the blocked read of one version (or of every version): it rejects at once instead of at the end of
+   * its block, so a worker stops reading a version, or drains, without waiting for it.
+   */
+  abortReads(model?: string, version?: number): void {
+    for (const [key, reader] of this.readers) {
+      if (model !== undefined && key !== keys.jobs(model, version ?? 0)) continue;
+      this.readers.delete(key);
+      reader.disconnect();
+    }
+  }
+
   private async reader(streamKey: string): Promise<Redis> {
     let reader = this.readers.get(streamKey);
     if (!reader) {
@@ -338,7 +350,8 @@ export class JobConsumer {
   /** XAUTOCLAIM of jobs idle past the visibility timeout, at most every quarter timeout per stream. */
   private async reclaim(streamKey: string, maxCount: number): Promise<Array<{ entry: StreamEntry; redisDeliveries: number }>> {
     const now = Date.now();
-    if (now - (this.lastReclaimMs.get(streamKey) ?? 0) < Math.min(1000, this.visibilityTimeoutMs / 4)) return [];
+    // A backstop only (dead workers' jobs are taken through their leases): a quarter timeout, at most 10 s.
+    if (now - (this.lastReclaimMs.get(streamKey) ?? 0) < Math.min(10_000, this.visibilityTimeoutMs / 4)) return [];
     this.lastReclaimMs.set(streamKey, now);
     const reply = await this.commands.callBuffer('XAUTOCLAIM', streamKey, this.group, this.consumerId, this.visibilityTimeoutMs, '0-0', 'COUNT', maxCount);
     const claimed = parseEntries(Array.isArray(reply) ? (reply as unknown[])[1] : undefined).filter(([, fields]) => fields.length > 0);

@@ -14,7 +14,7 @@ export const workerSettings = {
   workerLeaseTtlMs: integer(2500, 'this worker\'s lease in Redis, renewed every second; when it lapses (crash, freeze) another worker takes its jobs at once. Keep it above the longest single batch or model load (both block the event loop)', 1500, 600_000),
   workerMaxDeliveries: integer(3, 'deliveries after which a job goes to the dead-letter stream and its caller gets an error', 1, 100),
   workerIdleUnloadMs: integer(600_000, 'unload a model not used for this long (0 = never)', 0, 86_400_000),
-  workerReadBlockMs: integer(500, 'how long one queue read waits for jobs (bounds how fast a drain starts)', 10, 10_000),
+  workerReadBlockMs: integer(5000, 'how long one idle queue read blocks before it is issued again (a job wakes it at once; a drain or a version leaving ends it at once): the idle cost per served version', 10, 60_000),
   workerQueueStatsIntervalMs: integer(2000, 'how often queue depth and oldest-job age are refreshed for metrics', 100, 60_000),
 };
 

@@ -20,8 +20,8 @@ export interface VersionWorkerDeps {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Serves one model version: reads its stream, gathers a batch (up to max_batch_size jobs, waiting up to
- * max_queue_delay for company, stopping early at a preferred size), runs it, replies per job. A run that
+ * Serves one model version: reads its stream, gathers a batch (up to max_batch_size jobs of what is already
+ * waiting, for at most max_queue_delay, stopping early at a preferred size), runs it, replies per job. A run that
  * throws is retried job by job so one poison input cannot fail its neighbours; a job that fails alone
  * goes back to the queue until it reaches the delivery limit and is dead-lettered. stop() finishes the
  * batch in progress and releases jobs gathered but not started, so nothing is lost.
@@ -48,6 +48,7 @@ export class VersionWorker {
   /** Finishes the batch in progress, releases what was gathered, and ends the loop. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.deps.consumer.abortReads(this.info.model, this.info.version);
     await this.loop;
   }
 
@@ -82,19 +83,18 @@ export class VersionWorker {
       const delayMs = settings.dynamicBatching ? settings.maxQueueDelayUs / 1000 : 0;
       const preferred = new Set(settings.preferredBatchSizes);
       const until = Date.now() + delayMs;
-      // Gather company for the batch until the queue delay is spent. Non-blocking reads with a local timer:
-      // Redis wakes short BLOCK timeouts only at its ~100 ms clock, which would stall every batch.
-      while (batch.length < max && !this.stopping && !preferred.has(batch.length)) {
-        const leftMs = until - Date.now();
-        if (leftMs <= 0) break;
+      // Work-conserving: take whatever else is already waiting (non-blocking reads) and run at once when the
+      // queue is empty. Batches form from what queues while this worker is busy; the queue delay only bounds
+      // how long filling may take, it is never a wait at low load.
+      while (batch.length < max && !this.stopping && !preferred.has(batch.length) && Date.now() < until) {
         let more: Delivery[];
         try {
           more = await consumer.read(model, version, max - batch.length, 0);
         } catch {
           break;
         }
-        if (more.length > 0) batch.push(...more);
-        else await sleep(Math.min(leftMs, 1));
+        if (more.length === 0) break;
+        batch.push(...more);
       }
       if (this.stopping) {
         await this.releaseAll(batch);
