@@ -10,6 +10,14 @@ export const keys = {
   deadLetters: (model: string, version: number): string => `maas:dead:${model}:${version}`,
   /** One gateway's reply stream; expires when the gateway stops getting replies. */
   replies: (gatewayId: string): string => `maas:replies:${gatewayId}`,
+  /** One worker's residency record (JSON: pool, execution provider, served/loaded versions), with a TTL. */
+  residency: (workerId: string): string => `maas:residency:${workerId}`,
+  /** Sorted set of worker ids scored by when their residency record expires (epoch ms). */
+  residencyIndex: (): string => 'maas:residency-index',
+  /** Pub/sub channel on which the gateway asks workers to load or unload a version. */
+  workerControl: (): string => 'maas:worker-control',
+  /** Hash of a version's ModelStatistics counters, summed over workers and gateways. */
+  versionStats: (model: string, version: number): string => `maas:stats:${model}:${version}`,
 };
 
 /** The consumer group workers share on every jobs stream. */

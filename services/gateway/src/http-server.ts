@@ -77,7 +77,7 @@ export function createHttpServer(state: GatewayState, auth: Authenticator, logge
     if (method === 'GET' && path === '/v2') return json(res, 200, state.serverMetadata());
     if (method === 'GET' && path === '/v2/models/stats') {
       auth.authenticate(header);
-      return json(res, 200, state.statistics('', ''));
+      return json(res, 200, await state.statistics('', ''));
     }
     if (method === 'POST' && path === '/v2/repository/index') {
       auth.authenticate(header);
@@ -89,7 +89,8 @@ export function createHttpServer(state: GatewayState, auth: Authenticator, logge
     if (method === 'POST' && repo) {
       auth.authenticate(header);
       const name = decodeURIComponent(repo[1]!);
-      await (repo[2] === 'load' ? state.loadModel(name) : state.unloadModel(name));
+      const deadline = Date.now() + state.defaultTimeoutMs;
+      await (repo[2] === 'load' ? state.loadModel(name, deadline) : state.unloadModel(name, deadline));
       return json(res, 200, {});
     }
     const m = MODEL_ROUTE.exec(path);
@@ -125,7 +126,7 @@ export function createHttpServer(state: GatewayState, auth: Authenticator, logge
       const ready = await state.modelReady(model, version);
       return json(res, ready ? 200 : 400, { name: model, ready });
     }
-    if (action === '/stats') return json(res, 200, state.statistics(model, version));
+    if (action === '/stats') return json(res, 200, await state.statistics(model, version));
     const described = await state.describe(model, version);
     if (action === '/config') return json(res, 200, modelConfig(described.version));
     return json(res, 200, modelMetadata(described.version, described.allVersions));

@@ -14,6 +14,8 @@ export const workerSettings = {
   workerIdleUnloadMs: integer(600_000, 'unload a model not used for this long (0 = never)', 0, 86_400_000),
   workerReadBlockMs: integer(500, 'how long one queue read waits for jobs (bounds how fast a drain starts)', 10, 10_000),
   workerQueueStatsIntervalMs: integer(2000, 'how often queue depth and oldest-job age are refreshed for metrics', 100, 60_000),
+  workerResidencyIntervalMs: integer(2000, 'how often the worker rewrites its residency record in Redis (which versions it holds; read by ModelReady and RepositoryIndex); the record expires after 3 periods without a write', 100, 60_000),
+  workerStatsFlushMs: integer(1000, 'how often the worker adds its ModelStatistics counts to Redis (maas:stats:<model>:<version>)', 100, 60_000),
 };
 
 /** The typed worker settings. */
