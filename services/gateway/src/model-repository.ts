@@ -47,7 +47,10 @@ export class ModelRepository {
     const startedMs = Date.now();
     const versions = servedVersions(await this.residency.workers(), model);
     if (versions.length === 0) throw new UnavailableError(`no live worker serves model "${model}": start a worker pool whose MAAS_WORKER_MODELS includes it`);
-    for (const v of versions) await this.residency.command('load', model, v);
+    let heard = 0;
+    for (const v of versions) heard += await this.residency.command('load', model, v);
+    // Records say workers serve it, yet none listens (a record outliving its worker, or another Redis): do not wait out the deadline.
+    if (heard === 0) throw new UnavailableError(`no worker is subscribed to the control channel to load model "${model}"; the workers serving it may have just stopped`);
     for (;;) {
       const workers = await this.residency.workers();
       let pending = 0;
