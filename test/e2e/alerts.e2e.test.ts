@@ -16,10 +16,11 @@ import * as grpc from '@grpc/grpc-js';
 import { mlpModel, slowModel, identityModel, writeModelFile } from '@maas/models';
 import type { GRPCInferenceServiceClient } from '@maas/protos';
 import { callUnary, deadlineIn } from '@maas/grpc-kit';
-import { REPO_ROOT, startStack, waitFor, type Stack } from '@maas/testing';
+import { freePort, REPO_ROOT, startServiceProcess, startStack, waitFor, type ManagedProcess, type Stack } from '@maas/testing';
 import { hashApiKey } from '../support/api-keys';
 import { inferFp32, inferenceClient } from '../support/inference-client';
 import { registryClient, uploadModel } from '../support/registry';
+import { createPoolDeployment, grantScalerRole, startKube, type KubeHandle } from './scaler-kube-harness';
 
 jest.setTimeout(240_000);
 
@@ -54,6 +55,9 @@ const selector = (s: Series): string => `${s.name}{${Object.entries(s.labels).ma
 
 describe('alert rules fed with a real scrape', () => {
   let stack: Stack;
+  let kube: KubeHandle | undefined;
+  let scaler: ManagedProcess | undefined;
+  let scalerMetricsUrl = '';
   let client: GRPCInferenceServiceClient;
   let scraped: Series[] = [];
   let promtool: string;
@@ -71,6 +75,19 @@ describe('alert rules fed with a real scrape', () => {
       gatewayEnv: { MAAS_AUTH_ENABLED: 'true', MAAS_AUTH_KEYS_FILE: keysFile },
       // CUDA is asked for and absent here: the worker falls back to CPU and says so.
       workerEnv: { MAAS_WORKER_MODELS: 'mlp,big', MAAS_WORKER_MEMORY_BUDGET_BYTES: '200000', MAAS_WORKER_EXECUTION_PROVIDERS: 'cuda,cpu', MAAS_WORKER_POOL: 'gpu' },
+    });
+    // The scaler, leading through the stack's Consul, scaling pool gpu's Deployment on a real API server.
+    kube = await startKube();
+    await createPoolDeployment(kube, 'maas', 'maas-worker-gpu');
+    await grantScalerRole(kube, 'maas', ['maas-worker-gpu']);
+    const policyFile = path.join(work, 'policy.json');
+    fs.writeFileSync(policyFile, JSON.stringify({ pools: { gpu: { models: ['mlp'], deployment: 'maas-worker-gpu', minReplicas: 0, maxReplicas: 3 } } }));
+    const scalerMetricsPort = await freePort();
+    scalerMetricsUrl = `http://127.0.0.1:${scalerMetricsPort}/metrics`;
+    scaler = await startServiceProcess({
+      service: 'scaler',
+      grpcPort: await freePort(),
+      env: { ...stack.baseEnv, MAAS_METRICS_PORT: String(scalerMetricsPort), MAAS_SCALER_POLICY_FILE: policyFile, MAAS_K8S_KUBECONFIG: kube.kubeconfigPath, MAAS_K8S_NAMESPACE: 'maas', MAAS_SCALER_INTERVAL_MS: '250' },
     });
     const registry = registryClient(stack.registry.address);
     const dir = path.join(stack.dir, 'fixtures');
@@ -109,6 +126,7 @@ describe('alert rules fed with a real scrape', () => {
         [stack.gateway.metricsUrl, { component: 'gateway', pod: 'maas-gateway-7d9f-abcde' }],
         [stack.registry.metricsUrl, { component: 'registry', pod: 'maas-registry-0' }],
         [stack.workers[0]!.metricsUrl, { component: 'worker', pod: 'maas-worker-gpu-5c8d-xyz12', pool: 'gpu' }],
+        [scalerMetricsUrl, { component: 'scaler', pod: 'maas-scaler-6b7c-qwert' }],
       ];
       const all: Series[] = [];
       for (const [url, target] of parts) {
@@ -118,11 +136,15 @@ describe('alert rules fed with a real scrape', () => {
     };
     await waitFor(async () => {
       scraped = await scrapeAll();
-      return scraped.some((s) => s.name === 'maas_queue_oldest_job_age_seconds' && s.labels['model'] === 'big');
-    }, 15_000, 'queue gauges of the served versions');
+      return scraped.some((s) => s.name === 'maas_queue_oldest_job_age_seconds' && s.labels['model'] === 'big')
+        && scraped.some((s) => s.name === 'maas_scaler_last_decision_timestamp_seconds' && s.labels['pool'] === 'gpu')
+        && scraped.some((s) => s.name === 'maas_scaler_is_leader' && s.labels['component'] === 'scaler');
+    }, 20_000, 'queue gauges of the served versions and the scaler\'s first decision');
   });
   afterAll(async () => {
     client?.close();
+    await scaler?.stop(5000);
+    await kube?.stop();
     await stack?.stop();
     fs.rmSync(work, { recursive: true, force: true });
   });
@@ -204,6 +226,24 @@ describe('alert rules fed with a real scrape', () => {
         alert_rule_test: [{ eval_time: '5m', alertname: 'MaasModelLoadFailures', exp_alerts: [{ exp_labels: { severity: 'warning', namespace: 'maas', model: 'big', version: '1' } }] }],
       },
       {
+        name: 'the leading scaler stops deciding for pool gpu: fires',
+        interval: '1m',
+        input_series: [
+          series(one('maas_scaler_is_leader', {}), '1x20'),
+          series(one('maas_scaler_last_decision_timestamp_seconds', { pool: 'gpu' }), '0x20'),
+        ],
+        alert_rule_test: [{ eval_time: '12m', alertname: 'MaasScalerStuck', exp_alerts: [{ exp_labels: { severity: 'warning', reason: 'no_decisions', namespace: 'maas', pool: 'gpu' } }] }],
+      },
+      {
+        name: 'pool gpu stays below what the scaler wants (kube-state-metrics names the chart\'s Deployment)',
+        interval: '1m',
+        input_series: [
+          series(one('maas_scaler_desired_replicas', { pool: 'gpu' }), '3x30'),
+          { series: 'kube_deployment_status_replicas_available{namespace="maas",job="kube-state-metrics",deployment="maas-worker-gpu"}', values: '1x30' },
+        ],
+        alert_rule_test: [{ eval_time: '20m', alertname: 'MaasScalerStuck', exp_alerts: [{ exp_labels: { severity: 'warning', reason: 'replicas_differ', namespace: 'maas', pool: 'gpu' } }] }],
+      },
+      {
         name: 'the worker asked for CUDA and runs on CPU',
         interval: '1m',
         input_series: [series(one('maas_execution_provider_fallbacks_total', { requested: 'cuda', used: 'cpu' }), '0 0 1 1 1 1 1 1 1 1')],
@@ -237,10 +277,11 @@ describe('alert rules fed with a real scrape', () => {
       const keys = Object.keys(s.labels).filter((k) => !TARGET_LABELS.has(k)).sort().join(',');
       byName.set(s.name, (byName.get(s.name) ?? new Set()).add(keys));
     }
-    // Not produced by what this stack runs (the scaler needs a Kubernetes API; dead letters and
-    // redeliveries need a crashing worker): their label keys come from their own services' tests.
-    const notScraped = /^(maas_scaler_|maas_dead_letters_total|maas_worker_redeliveries_total|maas_preprocess_|kube_|up$|DCGM_)/;
-    const UNSCRAPED_LABELS = new Set(['direction', 'stage', 'deployment', 'gpu', 'Hostname', 'modelName', 'UUID']); // scaler, kube-state-metrics, DCGM
+    // Not produced by what this stack runs (dead letters and redeliveries need a crashing worker, scaler
+    // errors a failing tick; the preprocess service does not run here) or not by maas at all (Prometheus,
+    // kube-state-metrics, DCGM).
+    const notScraped = /^(maas_dead_letters_total|maas_worker_redeliveries_total|maas_scaler_errors_total|maas_preprocess_|kube_|up$|DCGM_)/;
+    const UNSCRAPED_LABELS = new Set(['stage', 'deployment', 'gpu', 'Hostname', 'modelName', 'UUID']); // scaler errors (none here), kube-state-metrics, DCGM
     const problems: string[] = [];
     const staticText = fs.readFileSync(STATIC_TESTS, 'utf8');
     for (const m of staticText.matchAll(/series: '([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}'/g)) {
