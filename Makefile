@@ -16,8 +16,9 @@ node_modules/.modules.yaml: package.json pnpm-lock.yaml $(wildcard libs/*/packag
 
 deps: node_modules/.modules.yaml ## install node dependencies (pinned pnpm, frozen lockfile)
 
-tools: ## fetch pinned tools into .tools/: redis-server, consul, etcd + kube-apiserver, tritonclient + perf_analyzer
+tools: ## fetch pinned tools into .tools/: redis-server, consul, promtool, etcd + kube-apiserver, tritonclient + perf_analyzer
 	@scripts/tools/ensure-redis-consul.sh
+	@scripts/tools/ensure-promtool.sh >/dev/null
 	@scripts/tools/ensure-kube.sh
 	@scripts/tools/ensure-python-tools.sh
 

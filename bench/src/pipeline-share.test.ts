@@ -3,11 +3,11 @@ import { histogramTotals, renderPipelineShare } from './pipeline-share';
 describe('pipeline share', () => {
   const text = [
     '# TYPE maas_gateway_preprocess_seconds histogram',
-    'maas_gateway_preprocess_seconds_bucket{le="0.005",service="maas-gateway",model="ocr-cls-pipeline",version="1"} 3',
-    'maas_gateway_preprocess_seconds_sum{service="maas-gateway",model="ocr-cls-pipeline",version="1"} 0.012',
-    'maas_gateway_preprocess_seconds_count{service="maas-gateway",model="ocr-cls-pipeline",version="1"} 4',
-    'maas_gateway_preprocess_seconds_sum{service="maas-gateway",model="other",version="1"} 9',
-    'maas_gateway_preprocess_seconds_sum{service="maas-gateway",model="ocr-cls-pipeline",version="2"} 0.008',
+    'maas_gateway_preprocess_seconds_bucket{le="0.005",maas_service="maas-gateway",model="ocr-cls-pipeline",version="1"} 3',
+    'maas_gateway_preprocess_seconds_sum{maas_service="maas-gateway",model="ocr-cls-pipeline",version="1"} 0.012',
+    'maas_gateway_preprocess_seconds_count{maas_service="maas-gateway",model="ocr-cls-pipeline",version="1"} 4',
+    'maas_gateway_preprocess_seconds_sum{maas_service="maas-gateway",model="other",version="1"} 9',
+    'maas_gateway_preprocess_seconds_sum{maas_service="maas-gateway",model="ocr-cls-pipeline",version="2"} 0.008',
   ].join('\n');
 
   it('adds up sum and count of one model across versions, ignoring buckets and other models', () => {

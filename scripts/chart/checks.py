@@ -137,11 +137,18 @@ def check_dashboard(path, out_rules):
             for var in re.findall(r"\$\{?(\w+)\}?", expr):
                 if not var.startswith("__") and var not in variables:
                     problems.append(f"panel {pid} uses undefined variable ${var}")
-            metrics |= set(re.findall(r"\b(maas_[a-z_]+|up)\b", expr))
+            metrics |= set(re.findall(r"\b(maas_[a-z_]+|up|DCGM_[A-Z_]+)\b", expr))
+            if re.search(r"by \([^)]*\bcode\b", expr):
+                problems.append(f"panel {pid} groups by `code`; the gRPC status label is grpc_code")
             rules.append({"record": f"dashboard:panel_{pid}_{t.get('refId', 'A')}", "expr": grafana_to_promql(expr)})
     wanted = {"maas_requests_total", "maas_request_duration_seconds_bucket", "maas_queue_depth",
-              "maas_queue_wait_seconds_bucket", "maas_batch_size_bucket", "maas_worker_busy_ratio",
-              "maas_models_loaded", "maas_model_load_duration_seconds_bucket", "maas_scaler_desired_replicas"}
+              "maas_queue_wait_seconds_bucket", "maas_batch_size_bucket", "maas_worker_busy_seconds_total",
+              "maas_models_loaded", "maas_model_load_duration_seconds_bucket", "maas_scaler_desired_replicas",
+              "maas_model_load_failures_total", "maas_grpc_server_handled_total", "DCGM_FI_DEV_GPU_UTIL",
+              "DCGM_FI_DEV_FB_USED"}
+    for var in ("version", "pool"):
+        if var not in variables:
+            problems.append(f"dashboard lacks the ${var} variable")
     for m in sorted(wanted - metrics):
         problems.append(f"dashboard shows nothing of {m}")
     with open(out_rules, "w") as f:

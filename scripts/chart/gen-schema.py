@@ -196,6 +196,8 @@ SCHEMA = obj({
         "serviceMonitor": obj({"enabled": BOOL, "labels": STR_MAP, "interval": DURATION, "scrapeTimeout": DURATION}),
         "podMonitor": obj({"enabled": BOOL}),
         "prometheusRule": obj({"enabled": BOOL, "labels": STR_MAP, "runbookBaseUrl": string(pattern=r"^https?://")}),
+        "slo": obj({"availabilityObjective": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+                    "latencyObjective": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1}}),
         "dashboards": obj({"enabled": BOOL, "label": string(minLength=1), "labelValue": string(), "folder": string()}),
     }),
     "tests": obj({"image": string(minLength=1)}),

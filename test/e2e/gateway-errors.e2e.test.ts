@@ -4,6 +4,8 @@
  * its queue fills deterministically).
  */
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -123,9 +125,66 @@ describe('gateway refuses bad requests clearly and keeps serving', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(message);
   });
 
-  it('HTTP: no key → 401, unknown route → 404', async () => {
-    expect((await fetch(`${stack.gateway.httpUrl}/v2/models/identity`)).status).toBe(401);
-    expect((await fetch(`${stack.gateway.httpUrl}/v3/whatever`)).status).toBe(404);
+  it('HTTP: every 4xx/5xx carries {"error": ...}: no key → 401, unknown route → 404, bad path encoding → 400', async () => {
+    const cases: Array<[string, RequestInit, number]> = [
+      ['/v2/models/identity', {}, 401],
+      ['/v3/whatever', {}, 404],
+      ['/v2/models/identity/infer', { method: 'PUT', headers: { authorization: `Bearer ${KEY_A}` } }, 404],
+      ['/v2/models/%E0%A4%A/ready', { headers: { authorization: `Bearer ${KEY_A}` } }, 400],
+      ['/v2/models/nope', { headers: { authorization: `Bearer ${KEY_A}` } }, 404],
+    ];
+    for (const [route, init, status] of cases) {
+      const res = await fetch(`${stack.gateway.httpUrl}${route}`, init);
+      expect([route, res.status]).toEqual([route, status]);
+      expect(res.headers.get('content-type')).toBe('application/json');
+      expect(typeof ((await res.json()) as { error?: unknown }).error).toBe('string');
+    }
+  });
+
+  it('HTTP: a request Node cannot parse gets a JSON 400, not a bare one', async () => {
+    const url = new URL(stack.gateway.httpUrl);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(url.port), url.hostname, () => socket.write('GET /v2 HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: expect.stringMatching(/malformed HTTP request/) as string });
+  });
+
+  it('HTTP: a body over the limit gets 413 with a JSON error, declared or streamed, and the connection serves on', async () => {
+    const big = Buffer.alloc(2 * 2 ** 20, 32);
+    const declared = await fetch(`${stack.gateway.httpUrl}/v2/models/identity/infer`, { method: 'POST', headers: { authorization: `Bearer ${KEY_A}` }, body: big });
+    expect(declared.status).toBe(413);
+    expect(((await declared.json()) as { error: string }).error).toMatch(/request body of 2097152 bytes is over the limit of 1048576 bytes/);
+    // Chunked: no length up front; the gateway finds out while reading, reads the rest, then answers.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (chunks: Buffer[]): Promise<{ status: number; body: string }> =>
+      new Promise((resolve, reject) => {
+        const url = new URL(`${stack.gateway.httpUrl}/v2/models/identity/infer`);
+        const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { authorization: `Bearer ${KEY_A}`, 'transfer-encoding': 'chunked' } }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        for (const c of chunks) req.write(c);
+        req.end();
+      });
+    const streamed = await post(Array.from({ length: 32 }, () => Buffer.alloc(64 * 1024, 32)));
+    expect(streamed.status).toBe(413);
+    expect((JSON.parse(streamed.body) as { error: string }).error).toMatch(/request body is over the limit of 1048576 bytes/);
+    const after = await post([Buffer.from(JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 4], data: [1, 2, 3, 4] }] }))]);
+    expect(after.status).toBe(200);
+    agent.destroy();
+  });
+
+  it('a spent quota counts as outcome rate_limited, not as a server error', async () => {
+    const text = await (await fetch(stack.gateway.metricsUrl)).text();
+    expect(text.split('\n').some((l) => l.startsWith('maas_requests_total{') && l.includes('outcome="rate_limited"') && l.includes('model="unresolved"'))).toBe(true);
+    expect(text).not.toMatch(/outcome="[A-Z_]+"/);
   });
 
   it('still serves a valid request after all of that', async () => {

@@ -54,8 +54,8 @@ describe('gateway end to end', () => {
       client.ModelMetadata.bind(client) as never, { name: 'mlp', version: '' });
     expect(mm).toMatchObject({ name: 'mlp', platform: 'onnxruntime_onnx', versions: ['1'] });
     expect(mm.inputs[0]).toMatchObject({ datatype: 'FP32', shape: [-1, 4] });
-    const ready = await callUnary<object, { ready: boolean }>(client.ModelReady.bind(client) as never, { name: 'mlp', version: '' });
-    expect(ready.ready).toBe(true);
+    // Ready once a worker holds it: the worker picks the new version up from the change feed and loads it.
+    await waitFor(async () => (await callUnary<object, { ready: boolean }>(client.ModelReady.bind(client) as never, { name: 'mlp', version: '' })).ready, 15_000, 'ModelReady mlp');
     const missing = await callUnary<object, { ready: boolean }>(client.ModelReady.bind(client) as never, { name: 'nope', version: '' });
     expect(missing.ready).toBe(false);
     const cfg = await callUnary<object, { config: { max_batch_size: number; input: Array<{ dims: number[]; data_type: string }> } }>(
@@ -125,9 +125,14 @@ describe('gateway end to end', () => {
     const inputs = Array.from({ length: n }, (_, i) => Float32Array.from({ length: 4 }, (_, j) => i * 10 + j));
     const results = await Promise.all(inputs.map((x) => inferFp32(client, 'identity', [{ name: fx.identityInput, shape: [1, 4], values: x }])));
     results.forEach((r, i) => expect(Array.from(asFloat32(r.outputs[0]!.data))).toEqual(Array.from(inputs[i]!)));
-    const stats = await callUnary<object, { model_stats: Array<{ name: string; batch_stats: Array<{ batch_size: number }> }> }>(
-      client.ModelStatistics.bind(client) as never, { name: 'identity', version: '' });
-    const sizes = stats.model_stats[0]!.batch_stats.map((b) => b.batch_size);
+    // Workers add their counts to the statistics every flush period (1 s by default).
+    let sizes: number[] = [];
+    await waitFor(async () => {
+      const stats = await callUnary<object, { model_stats: Array<{ name: string; batch_stats: Array<{ batch_size: number }> }> }>(
+        client.ModelStatistics.bind(client) as never, { name: 'identity', version: '' });
+      sizes = stats.model_stats[0]!.batch_stats.map((b) => Number(b.batch_size));
+      return sizes.length > 0;
+    }, 10_000, 'identity statistics');
     expect(Math.max(...sizes)).toBeGreaterThan(1);
   });
 
@@ -209,7 +214,7 @@ describe('gateway end to end', () => {
 
   it('counts requests in Prometheus metrics', async () => {
     const text = await (await fetch(stack.gateway.metricsUrl)).text();
-    expect(text).toMatch(/maas_requests_total\{[^}]*model="mlp",version="1",outcome="OK",protocol="grpc"[^}]*\} \d+/);
+    expect(text).toMatch(/maas_requests_total\{[^}]*model="mlp",version="1",outcome="ok",protocol="grpc"[^}]*\} \d+/);
     expect(text).toMatch(/maas_request_duration_seconds_bucket\{[^}]*model="identity"[^}]*\} \d+/);
   });
 

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { REPO_ROOT, startStack, type Stack } from '@maas/testing';
+import { REPO_ROOT, startStack, waitFor, type Stack } from '@maas/testing';
 import { prepareFixtures, type Fixtures } from '../support/fixtures';
 import { registryClient, uploadModel } from '../support/registry';
 
@@ -27,6 +27,8 @@ describe('interop with external KServe v2 clients', () => {
     await uploadModel(registry, { model: 'identity', file: fx.identity, config: { batching } });
     await uploadModel(registry, { model: 'mlp', file: fx.mlp, config: { batching } });
     registry.close();
+    // Ready means a worker holds the model: it picks the uploads up from the change feed and loads them.
+    for (const model of ['identity', 'mlp']) await waitFor(async () => (await fetch(`${stack.gateway.httpUrl}/v2/models/${model}/ready`)).ok, 15_000, `${model} ready`);
   });
   afterAll(async () => {
     await stack?.stop();

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 export { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -12,14 +12,25 @@ export const LATENCY_BUCKETS_SECONDS: readonly number[] = [
 /** Batch-size buckets (powers of two up to 256). */
 export const BATCH_SIZE_BUCKETS: readonly number[] = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
+/** The platform's release, as `maas_build_info{version}` reports it (the workspace version). */
+export const MAAS_VERSION = '0.1.0';
+
 /**
  * A registry for one process with Node's default process metrics (unprefixed, so standard dashboards
- * work) and a `service` label on every series.
+ * work), a `maas_service` label on every series (not `service`, which prometheus-operator sets on
+ * ServiceMonitor targets and would rename to `exported_service`), and `maas_build_info` = 1 with the
+ * release, Node version and, when the image sets MAAS_GIT_COMMIT, the commit.
  */
-export function createMetricsRegistry(service: string): Registry {
+export function createMetricsRegistry(service: string, version: string = MAAS_VERSION): Registry {
   const registry = new Registry();
-  registry.setDefaultLabels({ service });
+  registry.setDefaultLabels({ maas_service: service });
   collectDefaultMetrics({ register: registry });
+  new Gauge({
+    name: 'maas_build_info',
+    help: 'Always 1; labels say which build runs: version, node_version, git_commit.',
+    labelNames: ['version', 'node_version', 'git_commit'],
+    registers: [registry],
+  }).set({ version, node_version: process.version, git_commit: process.env['MAAS_GIT_COMMIT'] ?? '' }, 1);
   return registry;
 }
 

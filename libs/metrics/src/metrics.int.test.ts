@@ -24,8 +24,10 @@ describe('metrics server', () => {
       expect(res.headers.get('content-type')).toContain('text/plain');
       const text = await res.text();
       assertExpositionFormat(text);
-      expect(text).toContain('maas_test_requests_total{model="a\\"b",service="test"} 1');
-      expect(text).toContain('maas_test_duration_seconds_bucket{le="0.005",service="test"} 1');
+      expect(text).toContain('maas_test_requests_total{model="a\\"b",maas_service="test"} 1');
+      expect(text).toContain('maas_test_duration_seconds_bucket{le="0.005",maas_service="test"} 1');
+      expect(text).toMatch(/^maas_build_info\{version="0\.1\.0",node_version="v[\d.]+",git_commit="[^"]*",maas_service="test"\} 1$/m);
+      expect(text).not.toMatch(/[{,]service="/); // prometheus-operator's target label
       expect(text).toMatch(/^process_cpu_user_seconds_total/m);
       expect(text).toMatch(/^nodejs_heap_size_used_bytes/m);
       expect((await fetch(`http://127.0.0.1:${server.port}/nope`)).status).toBe(404);

@@ -19,6 +19,14 @@ export const keys = {
    * lost its data set (restarted empty, flushed, or failed over to a replica that never had it).
    */
   epoch: 'maas:epoch',
+  /** One worker's residency record (JSON: pool, execution provider, served/loaded versions), with a TTL. */
+  residency: (workerId: string): string => `maas:residency:${workerId}`,
+  /** Sorted set of worker ids scored by when their residency record expires (epoch ms). */
+  residencyIndex: (): string => 'maas:residency-index',
+  /** Pub/sub channel on which the gateway asks workers to load or unload a version. */
+  workerControl: (): string => 'maas:worker-control',
+  /** Hash of a version's ModelStatistics counters, summed over workers and gateways. */
+  versionStats: (model: string, version: number): string => `maas:stats:${model}:${version}`,
 };
 
 const JOBS_KEY = /^maas:jobs:([a-z0-9][-a-z0-9]*):(\d+)$/;

@@ -5,7 +5,8 @@ import type { InferenceService } from './infer';
 import type { PreprocessPipeline } from './pipeline-client';
 import { parseVersionSelector, type ModelCatalog } from './model-catalog';
 import type { RegistryClient } from './registry-client';
-import type { StatisticsStore } from './statistics';
+import type { ModelRepository } from './model-repository';
+import type { StatisticsStore, VersionStatistics } from './statistics';
 
 /** Server metadata: name, version and the protocol extensions maas implements. */
 export const SERVER_METADATA = {
@@ -22,6 +23,7 @@ export class GatewayState {
     private readonly registry: RegistryClient,
     private readonly workers: InstanceProvider,
     private readonly stats: StatisticsStore,
+    private readonly repository: ModelRepository,
     readonly defaultTimeoutMs: number,
     private readonly redisReady: () => boolean,
     private readonly pipeline: PreprocessPipeline,
@@ -48,65 +50,82 @@ export class GatewayState {
     return { version: { ...first, inputs: shape.inputs, outputs }, allVersions: info.versions };
   }
 
-  /** Ready = the version resolves and a worker is there to serve it; unknown models are simply not ready. */
+  /**
+   * Ready = the version resolves and a live worker holds it loaded (every target of a canary split, since a
+   * request may go to either); an unknown model is simply not ready.
+   */
   async modelReady(model: string, selector: string): Promise<boolean> {
+    let resolved;
     try {
-      await this.catalog.resolve(model, selector);
+      resolved = await this.catalog.resolve(model, selector);
     } catch (err) {
       if (err instanceof NotFoundError) return false;
       throw err;
     }
-    return this.workers.instances().length > 0;
+    return this.repository.ready(resolved.model, resolved.targets.map((t) => t.version.version));
   }
 
-  /** Triton's ModelStatistics for this gateway instance. */
-  statistics(model: string, selector: string) {
-    const { version } = parseVersionSelector(selector);
-    const d = (c: { count: number; ns: number }) => ({ count: c.count, ns: c.ns });
-    const zero = { count: 0, ns: 0 };
-    return {
-      model_stats: this.stats.list(model, version).map((s) => ({
-        name: s.model,
-        version: String(s.version),
-        last_inference: s.lastInferenceUnixMs,
-        inference_count: s.inferenceCount,
-        execution_count: s.executionCount,
-        // Input/output copies happen inside the worker's compute time; their counts must equal compute_infer's
-        // (perf_analyzer checks that the three compute counts agree).
-        inference_stats: {
-          success: d(s.success), fail: d(s.fail), queue: d(s.queue),
-          compute_input: { count: s.computeInfer.count, ns: 0 }, compute_infer: d(s.computeInfer), compute_output: { count: s.computeInfer.count, ns: 0 },
-          cache_hit: zero, cache_miss: zero,
-        },
-        batch_stats: [...s.batchSizes.entries()].map(([size, b]) => ({
-          batch_size: size,
-          compute_input: { count: b.count, ns: 0 },
-          compute_infer: { count: b.count, ns: b.computeNs },
-          compute_output: { count: b.count, ns: 0 },
-        })),
-      })),
-    };
+  /**
+   * Triton's ModelStatistics, summed over every worker and gateway: `model` "" = every model; selector ""
+   * = every version of it, a number = that version, an alias = its targets. An unknown model or version
+   * is NOT_FOUND.
+   */
+  async statistics(model: string, selector: string) {
+    const versions: Array<{ model: string; version: number }> = [];
+    if (model === '') {
+      for (const m of await this.registry.listModels()) for (const v of m.versions) versions.push({ model: m.name, version: v });
+    } else {
+      const info = await this.registry.getModel(model);
+      const { version, alias } = parseVersionSelector(selector);
+      if (alias !== '') {
+        for (const t of (await this.catalog.resolve(model, selector)).targets) versions.push({ model, version: t.version.version });
+      } else if (version !== 0) {
+        if (!info.versions.includes(version)) throw new NotFoundError(`model "${model}" has no version ${version} (it has ${info.versions.join(', ') || 'none'})`);
+        versions.push({ model, version });
+      } else {
+        for (const v of info.versions) versions.push({ model, version: v });
+      }
+    }
+    const stats = await this.stats.read(versions);
+    return { model_stats: stats.map(toProtocolStatistics) };
   }
 
-  /** RepositoryIndex: every model in the registry with its versions. */
-  async repositoryIndex(readyOnly: boolean) {
-    const models = await this.registry.listModels();
-    const hasWorkers = this.workers.instances().length > 0;
-    const rows = models.flatMap((m) =>
-      m.versions.map((v) => ({ name: m.name, version: String(v), state: hasWorkers ? 'READY' : 'UNAVAILABLE', reason: hasWorkers ? '' : 'no healthy worker' })),
-    );
-    return readyOnly ? rows.filter((r) => r.state === 'READY') : rows;
+  /** RepositoryIndex: every version in the registry with READY / LOADING / UNAVAILABLE (and why) from the workers. */
+  repositoryIndex(readyOnly: boolean) {
+    return this.repository.index(readyOnly);
   }
 
-  /** RepositoryModelLoad: the model must exist in the registry; workers load it on first demand. */
-  async loadModel(model: string): Promise<void> {
+  /** RepositoryModelLoad: the model's served versions resident on their workers, or the load error. */
+  async loadModel(model: string, deadlineUnixMs: number): Promise<void> {
     this.catalog.invalidate(model);
-    await this.catalog.resolve(model, '');
+    await this.repository.load(model, deadlineUnixMs);
   }
 
-  /** RepositoryModelUnload: forgets the gateway's cached resolution; worker caches unload idle models themselves. */
-  async unloadModel(model: string): Promise<void> {
-    await this.registry.getModel(model);
+  /** RepositoryModelUnload: evicted from every worker; the next request loads them again on demand. */
+  async unloadModel(model: string, deadlineUnixMs: number): Promise<void> {
     this.catalog.invalidate(model);
+    await this.repository.unload(model, deadlineUnixMs);
   }
+}
+
+/** A VersionStatistics in the protocol's ModelStatistics shape. */
+function toProtocolStatistics(s: VersionStatistics) {
+  return {
+    name: s.model,
+    version: String(s.version),
+    last_inference: s.lastInferenceUnixMs,
+    inference_count: s.inferenceCount,
+    execution_count: s.executionCount,
+    inference_stats: {
+      success: s.success, fail: s.fail, queue: s.queue,
+      compute_input: s.computeInput, compute_infer: s.computeInfer, compute_output: s.computeOutput,
+      cache_hit: { count: 0, ns: 0 }, cache_miss: { count: 0, ns: 0 },
+    },
+    batch_stats: [...s.batchSizes.entries()].map(([size, b]) => ({
+      batch_size: size,
+      compute_input: { count: b.count, ns: b.computeInputNs },
+      compute_infer: { count: b.count, ns: b.computeInferNs },
+      compute_output: { count: b.count, ns: b.computeOutputNs },
+    })),
+  };
 }

@@ -119,12 +119,12 @@ export function inferenceHandlers(state: GatewayState, auth: Authenticator, logg
     }),
     RepositoryModelLoad: unary(async (req, call) => {
       auth.authenticate(metadataHeader(call));
-      await state.loadModel(req.model_name);
+      await state.loadModel(req.model_name, deadlineOf(call, state.defaultTimeoutMs));
       return {};
     }),
     RepositoryModelUnload: unary(async (req, call) => {
       auth.authenticate(metadataHeader(call));
-      await state.unloadModel(req.model_name);
+      await state.unloadModel(req.model_name, deadlineOf(call, state.defaultTimeoutMs));
       return {};
     }),
     SystemSharedMemoryStatus: unimplemented('system shared memory'),

@@ -27,29 +27,46 @@ const HTTP_STATUS: Partial<Record<GrpcStatus, number>> = {
   [GrpcStatus.DEADLINE_EXCEEDED]: 504,
 };
 
-/** Thrown for bodies over the size limit. */
-class PayloadTooLarge extends Error {}
+/** Thrown for bodies over the size limit (answered 413 once the body has been read and discarded). */
+class PayloadTooLarge extends Error {
+  constructor(message: string, readonly drained: boolean) {
+    super(message);
+  }
+}
 
+/** How much of an oversized body is read and thrown away so the client gets its 413; past this the connection is closed. */
+const DISCARD_LIMIT_BYTES = 64 * 2 ** 20;
+
+/**
+ * Reads a body of at most maxBytes. An oversized one (declared or streamed) is read to its end and thrown
+ * away, then rejected with PayloadTooLarge, so the client — still sending — reads a 413 instead of a
+ * connection reset; only past DISCARD_LIMIT_BYTES more is the connection given up.
+ */
 function readBody(req: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > maxBytes) {
-      reject(new PayloadTooLarge(`request body of ${declared} bytes is over the limit of ${maxBytes} bytes`));
-      req.resume();
-      return;
-    }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    let tooLarge = declared > maxBytes ? `request body of ${declared} bytes is over the limit of ${maxBytes} bytes (MAAS_MAX_MESSAGE_BYTES)` : '';
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > maxBytes) {
-        reject(new PayloadTooLarge(`request body is over the limit of ${maxBytes} bytes`));
-        req.destroy();
+      if (!tooLarge && size > maxBytes) tooLarge = `request body is over the limit of ${maxBytes} bytes (MAAS_MAX_MESSAGE_BYTES)`;
+      if (!tooLarge) {
+        chunks.push(chunk);
         return;
       }
-      chunks.push(chunk);
+      chunks.length = 0;
+      if (size > maxBytes + DISCARD_LIMIT_BYTES) {
+        req.off('data', onData);
+        req.pause();
+        reject(new PayloadTooLarge(tooLarge, false));
+      }
+    };
+    req.on('data', onData);
+    req.on('end', () => {
+      if (tooLarge) reject(new PayloadTooLarge(tooLarge, true));
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
     });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -73,11 +90,14 @@ export function createHttpServer(state: GatewayState, auth: Authenticator, logge
       return Array.isArray(v) ? v[0] : v;
     };
     if (method === 'GET' && path === '/v2/health/live') return json(res, 200, { live: true });
-    if (method === 'GET' && path === '/v2/health/ready') return json(res, state.isReady() ? 200 : 503, { ready: state.isReady() });
+    if (method === 'GET' && path === '/v2/health/ready') {
+      const ready = state.isReady();
+      return json(res, ready ? 200 : 503, ready ? { ready } : { ready, error: 'not ready: Redis, a registry or a worker is not reachable' });
+    }
     if (method === 'GET' && path === '/v2') return json(res, 200, state.serverMetadata());
     if (method === 'GET' && path === '/v2/models/stats') {
       auth.authenticate(header);
-      return json(res, 200, state.statistics('', ''));
+      return json(res, 200, await state.statistics('', ''));
     }
     if (method === 'POST' && path === '/v2/repository/index') {
       auth.authenticate(header);
@@ -89,7 +109,8 @@ export function createHttpServer(state: GatewayState, auth: Authenticator, logge
     if (method === 'POST' && repo) {
       auth.authenticate(header);
       const name = decodeURIComponent(repo[1]!);
-      await (repo[2] === 'load' ? state.loadModel(name) : state.unloadModel(name));
+      const deadline = Date.now() + state.defaultTimeoutMs;
+      await (repo[2] === 'load' ? state.loadModel(name, deadline) : state.unloadModel(name, deadline));
       return json(res, 200, {});
     }
     const m = MODEL_ROUTE.exec(path);
@@ -123,27 +144,44 @@ export function createHttpServer(state: GatewayState, auth: Authenticator, logge
     auth.authenticate(header);
     if (action === '/ready') {
       const ready = await state.modelReady(model, version);
-      return json(res, ready ? 200 : 400, { name: model, ready });
+      return json(res, ready ? 200 : 400, ready ? { name: model, ready } : { name: model, ready, error: `model "${model}" is not ready: see /v2/repository/index for why` });
     }
-    if (action === '/stats') return json(res, 200, state.statistics(model, version));
+    if (action === '/stats') return json(res, 200, await state.statistics(model, version));
     const described = await state.describe(model, version);
     if (action === '/config') return json(res, 200, modelConfig(described.version));
     return json(res, 200, modelMetadata(described.version, described.allVersions));
   };
 
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
         return;
       }
-      if (err instanceof PayloadTooLarge) return json(res, 413, { error: err.message });
-      if (err instanceof SyntaxError) return json(res, 400, { error: `malformed JSON body: ${err.message}` });
+      if (err instanceof PayloadTooLarge) {
+        if (!err.drained) res.setHeader('connection', 'close');
+        json(res, 413, { error: err.message, code: 'RESOURCE_EXHAUSTED' });
+        if (!err.drained) res.once('finish', () => req.destroy());
+        return;
+      }
+      if (err instanceof SyntaxError) return json(res, 400, { error: `malformed JSON body: ${err.message}`, code: 'INVALID_ARGUMENT' });
+      if (err instanceof URIError) return json(res, 400, { error: `malformed percent-encoding in the path ${req.url ?? ''}`, code: 'INVALID_ARGUMENT' });
       const s = toGrpcStatus(err);
       if (s.code === GrpcStatus.INTERNAL) logger.error({ err, path: req.url }, 'http request failed');
       json(res, HTTP_STATUS[s.code] ?? 500, { error: s.details, code: statusName(s.code) });
     });
   });
+  // Requests Node cannot parse (bad request line or headers, headers too large) get a JSON error too.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({ error: `malformed HTTP request: ${err.message}`, code: 'INVALID_ARGUMENT' });
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+  return server;
 }
 
 /** Starts listening; resolves with the bound port. */

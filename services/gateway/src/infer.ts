@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import { DeadlineExceededError, InternalError, MaasError, UnavailableError, fromServiceError, toGrpcStatus } from '@maas/errors';
-import { statusName } from '@maas/grpc-kit';
+import { DeadlineExceededError, InternalError, MaasError, UnavailableError, fromServiceError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
 import type { RegistryModelVersion } from '@maas/protos';
 import type { JobProducer, WireTensor } from '@maas/queue';
 import { inferInputsAsRaw, type WireInputTensor } from '@maas/tensor';
 import { authorizeModel, type Principal } from './auth';
-import type { GatewayMetrics } from './metrics';
+import { requestLabels, requestOutcome, type GatewayMetrics } from './metrics';
 import { pickTarget, type ModelCatalog } from './model-catalog';
 import type { RateLimiter } from './rate-limit';
 import type { StatisticsStore } from './statistics';
@@ -94,29 +93,28 @@ export class InferenceService {
   async infer(request: InferRequest, ctx: InferContext): Promise<InferResponse> {
     const started = performance.now();
     const { metrics } = this.deps;
-    let model = request.model_name;
-    let version = request.model_version || '';
+    let target: RegistryModelVersion | undefined;
     metrics.inflight.inc();
     try {
       await this.deps.limiter.take(ctx.principal);
       const resolved = await this.deps.catalog.resolve(request.model_name, request.model_version);
       authorizeModel(ctx.principal, resolved.model, resolved.ownerTenant);
-      const target = pickTarget(resolved);
-      model = target.model;
-      version = String(target.version);
+      target = pickTarget(resolved);
       const response = await this.run(target, request, ctx);
       const totalMs = performance.now() - started;
-      metrics.requests.inc({ model, version, outcome: 'OK', protocol: ctx.protocol });
-      metrics.requestSeconds.observe({ model, version }, totalMs / 1000);
-      if (this.deps.accessLog) ctx.logger.info({ model, version, outcome: 'OK', durationMs: round(totalMs), requestId: request.id }, 'infer');
-      else ctx.logger.debug({ model, version, outcome: 'OK', durationMs: round(totalMs), requestId: request.id }, 'infer');
+      const labels = requestLabels(target);
+      metrics.requests.inc({ ...labels, outcome: requestOutcome(), protocol: ctx.protocol });
+      metrics.requestSeconds.observe(labels, totalMs / 1000);
+      this.deps.stats.success(target.model, target.version, totalMs);
+      if (this.deps.accessLog) ctx.logger.info({ ...labels, outcome: 'ok', durationMs: round(totalMs), requestId: request.id }, 'infer');
+      else ctx.logger.debug({ ...labels, outcome: 'ok', durationMs: round(totalMs), requestId: request.id }, 'infer');
       return response;
     } catch (err) {
       const totalMs = performance.now() - started;
-      const outcome = statusName(toGrpcStatus(err).code);
-      metrics.requests.inc({ model: metricModel(model, version), version: version || 'none', outcome, protocol: ctx.protocol });
-      if (/^\d+$/.test(version)) this.deps.stats.failure(model, Number(version), totalMs);
-      ctx.logger.info({ model, version, outcome, durationMs: round(totalMs), requestId: request.id, error: (err as Error).message }, 'infer');
+      const outcome = requestOutcome(err);
+      metrics.requests.inc({ ...requestLabels(target), outcome, protocol: ctx.protocol });
+      if (target) this.deps.stats.failure(target.model, target.version, totalMs);
+      ctx.logger.info({ model: target?.model ?? request.model_name, version: target ? String(target.version) : request.model_version, outcome, durationMs: round(totalMs), requestId: request.id, error: (err as Error).message }, 'infer');
       throw err;
     } finally {
       metrics.inflight.dec();
@@ -124,7 +122,6 @@ export class InferenceService {
   }
 
   private async run(target: RegistryModelVersion, request: InferRequest, ctx: InferContext): Promise<InferResponse> {
-    const started = performance.now();
     const pipelineSpec = target.config?.pipeline_json ?? '';
     let inputs: WireTensor[];
     let preMs = 0;
@@ -171,9 +168,7 @@ export class InferenceService {
       preMs += performance.now() - t0;
       this.deps.metrics.preprocessSeconds.observe({ model: target.model, version: String(target.version) }, preMs / 1000);
     }
-    const totalMs = performance.now() - started;
     this.deps.metrics.queueWaitSeconds.observe({ model: target.model, version: String(target.version) }, result.queueWaitMs / 1000);
-    this.deps.stats.success(target.model, target.version, rowsOf(inputs), totalMs, result.queueWaitMs, result.computeMs, result.batchSize);
     return {
       model_name: target.model,
       model_version: String(target.version),
@@ -185,16 +180,7 @@ export class InferenceService {
   }
 }
 
-function rowsOf(inputs: readonly WireTensor[]): number {
-  return inputs[0]?.shape[0] ?? 1;
-}
-
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
-
-/** Model label for metrics: only resolved names (a typo'd model would otherwise mint a new series). */
-function metricModel(model: string, version: string): string {
-  return /^\d+$/.test(version) ? model : 'unresolved';
-}
 
 /** A worker's error reply as the named error of its status (so a worker's INVALID_ARGUMENT stays one). */
 export function errorFromResult(code: number, message: string): MaasError {

@@ -24,6 +24,9 @@ if allowed == 1 then return 1 end
 return -math.ceil((cost - tokens) * 1000 / rate)
 `;
 
+/** A tenant's request rate is spent (RESOURCE_EXHAUSTED; counted as outcome "rate_limited", not as our error). */
+export class RateLimitedError extends ResourceExhaustedError {}
+
 type RedisWithBucket = Redis & { maasTokenBucket(key: string, rate: number, burst: number, nowMs: number, cost: number): Promise<number> };
 
 /** Per-key request rate limits (token bucket in Redis). Keys without a rate are unlimited. */
@@ -42,7 +45,7 @@ export class RateLimiter {
     const burst = principal.burst ?? (this.defaultBurst || Math.max(1, Math.ceil(rate)));
     const result = await this.redis.maasTokenBucket(`maas:ratelimit:${principal.keyId}`, rate, burst, Date.now(), 1);
     if (result !== 1) {
-      throw new ResourceExhaustedError(`rate limit of ${rate}/s (burst ${burst}) spent for tenant "${principal.tenant}"; retry in ${-result} ms`);
+      throw new RateLimitedError(`rate limit of ${rate}/s (burst ${burst}) spent for tenant "${principal.tenant}"; retry in ${-result} ms`);
     }
   }
 }

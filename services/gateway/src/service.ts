@@ -13,9 +13,11 @@ import { createHttpServer, listenHttp } from './http-server';
 import { InferenceService } from './infer';
 import { gatewayMetrics } from './metrics';
 import { ModelCatalog } from './model-catalog';
+import { ModelRepository } from './model-repository';
 import { PreprocessPipeline } from './pipeline-client';
 import { RateLimiter } from './rate-limit';
 import { RegistryClient } from './registry-client';
+import { ResidencyView } from './residency';
 import { StatisticsStore } from './statistics';
 
 /** The gateway: Open Inference Protocol v2 over gRPC and HTTP in front of the queue and the workers. */
@@ -35,7 +37,8 @@ export const gatewayService: ServiceDefinition<typeof gatewaySettings> = {
     const catalog = new ModelCatalog(registryClient, logger, config.catalogTtlMs);
     const gatewayId = config.gatewayId || `${os.hostname()}-${process.pid}`;
     const producer = new JobProducer({ redisUrl: redisTarget, gatewayId, logger, defaultMaxDepth: config.queueMaxDepth, outageGraceMs: config.queueOutageGraceMs });
-    const stats = new StatisticsStore();
+    const stats = new StatisticsStore(redis, logger);
+    const repository = new ModelRepository(registryClient, new ResidencyView(redis));
     // Preprocessing is optional: with static discovery and no preprocess peer, pipelined models answer UNAVAILABLE.
     const preprocessPeers = config.discovery === 'static' && !config.staticPeers.includes('maas-preprocess=')
       ? new StaticProvider('maas-preprocess', [])
@@ -52,7 +55,7 @@ export const gatewayService: ServiceDefinition<typeof gatewaySettings> = {
       pipeline,
       accessLog: config.accessLog,
     });
-    const state = new GatewayState(inference, catalog, registryClient, workers, stats, config.defaultTimeoutMs, () => redis.status === 'ready', pipeline);
+    const state = new GatewayState(inference, catalog, registryClient, workers, stats, repository, config.defaultTimeoutMs, () => redis.status === 'ready', pipeline);
     const { grpcObject, packageDefinition } = loadGrpcObject<InferenceProtoGrpcType>(INFERENCE_PROTO_FILES);
     server.addService('inference.GRPCInferenceService', grpcObject.inference.GRPCInferenceService.service, inferenceHandlers(state, auth, logger), packageDefinition);
     let httpServer: http.Server | undefined;
@@ -63,6 +66,7 @@ export const gatewayService: ServiceDefinition<typeof gatewaySettings> = {
       ready: async () => {
         await producer.start();
         catalog.start();
+        stats.start(1000);
         httpServer = createHttpServer(state, auth, logger, config.maxMessageBytes);
         const port = await listenHttp(httpServer, config.bindAddress, config.httpPort);
         logger.info({ httpPort: port }, 'HTTP/JSON listening');
@@ -76,6 +80,7 @@ export const gatewayService: ServiceDefinition<typeof gatewaySettings> = {
         registryClient.close();
         workers.close();
         pipeline.close();
+        await stats.close();
         await producer.close();
         redis.disconnect();
       },

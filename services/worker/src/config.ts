@@ -16,6 +16,8 @@ export const workerSettings = {
   workerIdleUnloadMs: integer(600_000, 'unload a model not used for this long (0 = never)', 0, 86_400_000),
   workerReadBlockMs: integer(5000, 'how long one idle queue read blocks before it is issued again (a job wakes it at once; a drain or a version leaving ends it at once): the idle cost per served version', 10, 60_000),
   workerQueueStatsIntervalMs: integer(2000, 'how often queue depth and oldest-job age are refreshed for metrics', 100, 60_000),
+  workerResidencyIntervalMs: integer(2000, 'how often the worker rewrites its residency record in Redis (which versions it holds; read by ModelReady and RepositoryIndex); the record expires after 3 periods without a write', 100, 60_000),
+  workerStatsFlushMs: integer(1000, 'how often the worker adds its ModelStatistics counts to Redis (maas:stats:<model>:<version>)', 100, 60_000),
 };
 
 /** The typed worker settings. */

@@ -8,6 +8,8 @@ export interface InferenceWorkerOptions extends VersionWorkerDeps {
   /** What to serve: every model (`all`) and/or named models, optionally pinned to a version. */
   models: { all: boolean; selectors: ModelSelector[] };
   queueStatsIntervalMs: number;
+  /** Called when a version starts or stops being served (the residency record is rewritten). */
+  onServedChange?: () => void;
 }
 
 /**
@@ -32,6 +34,19 @@ export class InferenceWorker {
   /** Versions served now ("model:version"). */
   servedKeys(): string[] {
     return [...this.workers.keys()].sort();
+  }
+
+  /** Makes a served version resident (RepositoryModelLoad); a version this worker does not serve is ignored. */
+  async load(model: string, version: number): Promise<void> {
+    const info = this.infos.get(versionKey(model, version));
+    if (!info || this.draining) return;
+    const loaded = await this.options.cache.acquire(info);
+    this.options.cache.release(loaded);
+  }
+
+  /** Unloads a version (RepositoryModelUnload); it stays served and loads again on its next job. */
+  async unload(model: string, version: number): Promise<void> {
+    await this.options.cache.invalidate(model, version, 'removed');
   }
 
   /** First sync, preload what fits the budget (health stays NOT_SERVING meanwhile), then follow changes. */
@@ -103,6 +118,7 @@ export class InferenceWorker {
     const { source, cache, logger } = this.options;
     const desired = await this.desiredVersions();
     const keep = new Set<string>();
+    const added: VersionInfo[] = [];
     for (const { model, version } of desired) {
       const key = versionKey(model, version);
       let info: VersionInfo;
@@ -126,8 +142,10 @@ export class InferenceWorker {
       }
       const worker = new VersionWorker(this.options, info);
       this.workers.set(key, worker);
+      added.push(info);
       logger.info({ model, version, batching: info.settings }, 'serving model version');
       if (this.statsTimer) worker.start(); // after start(): new versions start at once
+      this.options.onServedChange?.();
     }
     for (const [key, worker] of this.workers) {
       if (keep.has(key)) continue;
@@ -137,13 +155,19 @@ export class InferenceWorker {
       logger.info({ model: info.model, version: info.version }, 'no longer serving model version');
       await worker.stop();
       await cache.invalidate(info.model, info.version, 'removed');
+      this.options.metrics.removeVersion(info.model, info.version);
+      this.options.onServedChange?.();
     }
+    // A version that starts being served after start-up is loaded now when it fits, so ModelReady turns
+    // true without waiting for a first request (clients wait for ready before they send one).
+    if (this.statsTimer && added.length > 0) void this.preload(added);
   }
 
   /** Loads served versions in order while they fit the budget, so the first jobs do not wait for a load. */
-  private async preload(): Promise<void> {
+  private async preload(infos: Iterable<VersionInfo> = this.infos.values()): Promise<void> {
     const { cache, logger } = this.options;
-    for (const info of this.infos.values()) {
+    for (const info of [...infos]) {
+      if (this.draining) return;
       if (!cache.hasRoomFor(info.sizeBytes)) continue;
       try {
         const model = await cache.acquire(info);
@@ -159,6 +183,7 @@ export class InferenceWorker {
     for (const info of this.infos.values()) {
       try {
         const stats = await consumer.stats(info.model, info.version);
+        if (this.infos.get(versionKey(info.model, info.version)) !== info) continue; // left (or changed) meanwhile
         const labels = { model: info.model, version: String(info.version) };
         metrics.queueDepth.set(labels, stats.depth);
         metrics.queueOldestJobAgeSeconds.set(labels, stats.oldestJobAgeMs / 1000);

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { InvalidArgumentError } from '@maas/errors';
 import type { JobRequest, WireTensor } from '@maas/queue';
+import type { RunTiming } from './inference-stats';
 import { DATATYPE_INFO, datatypeFromOnnx, decodeRaw, formatShape, isBytesData, split, stack, TensorError, toRawTensor, type Datatype, type Tensor } from '@maas/tensor';
 
 /** A job's inputs decoded and checked against the model, ready to run alone or stacked with others. */
@@ -105,17 +106,20 @@ function fromOrt(name: string, value: ort.Tensor): Tensor {
 /**
  * One session.run for a group of jobs: inputs stacked along dim 0 (a single job is passed as is), outputs
  * split back by each job's rows and filtered to what each job asked for. A run error propagates (the
- * caller decides whether to retry jobs one by one).
+ * caller decides whether to retry jobs one by one). `timing`, when given, receives the time of each phase.
  */
-export async function runJobs(session: ort.InferenceSession, jobs: readonly PreparedJob[]): Promise<WireTensor[][]> {
+export async function runJobs(session: ort.InferenceSession, jobs: readonly PreparedJob[], timing?: RunTiming): Promise<WireTensor[][]> {
   const first = jobs[0];
   if (!first) return [];
+  const t0 = process.hrtime.bigint();
   const feeds: Record<string, ort.Tensor> = {};
   const rowCounts = jobs.map((j) => j.rows);
   first.tensors.forEach((t, i) => {
     feeds[t.name] = toOrt(jobs.length === 1 ? t : stack(jobs.map((j) => j.tensors[i]!)).tensor);
   });
+  const t1 = process.hrtime.bigint();
   const results = await session.run(feeds);
+  const t2 = process.hrtime.bigint();
   const perJob: WireTensor[][] = jobs.map(() => []);
   for (const name of session.outputNames) {
     const value = results[name];
@@ -125,6 +129,11 @@ export async function runJobs(session: ort.InferenceSession, jobs: readonly Prep
     parts.forEach((part, j) => {
       if (jobs[j]!.outputs.includes(name)) perJob[j]!.push(toRawTensor(part));
     });
+  }
+  if (timing) {
+    timing.inputNs = Number(t1 - t0);
+    timing.inferNs = Number(t2 - t1);
+    timing.outputNs = Number(process.hrtime.bigint() - t2);
   }
   return perJob;
 }

@@ -1,6 +1,6 @@
 import { BATCH_SIZE_BUCKETS, Counter, Gauge, Histogram, LATENCY_BUCKETS_SECONDS, type Registry } from '@maas/metrics';
 
-/** How a job ended on this worker (label `outcome` of maas_worker_jobs_total). */
+/** How a job ended on this worker (label `outcome` of maas_worker_jobs_total; lower snake case like the gateway's). */
 export type JobOutcome = 'ok' | 'invalid' | 'retried' | 'dead_lettered' | 'expired' | 'released' | 'error' | 'orphaned';
 
 /** The worker's Prometheus metrics. Labels are bounded: model, version, outcome, execution_provider. */
@@ -18,8 +18,8 @@ export class WorkerMetrics {
   readonly queueDepth: Gauge<'model' | 'version'>;
   readonly queueOldestJobAgeSeconds: Gauge<'model' | 'version'>;
   readonly executionProviderFallbacks: Counter<'requested' | 'used'>;
-  private busyMs = 0;
-  private busySince = process.hrtime.bigint();
+  readonly busySeconds: Counter;
+  readonly modelLoadFailures: Counter<'model' | 'version'>;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -28,7 +28,7 @@ export class WorkerMetrics {
     this.queueWaitSeconds = new Histogram({ name: 'maas_queue_wait_seconds', help: 'Time from enqueue to the start of compute.', labelNames: mv, buckets: [...LATENCY_BUCKETS_SECONDS], registers });
     this.computeSeconds = new Histogram({ name: 'maas_compute_duration_seconds', help: 'Duration of one session.run (a whole batch).', labelNames: [...mv, 'execution_provider'], buckets: [...LATENCY_BUCKETS_SECONDS], registers });
     this.modelLoadSeconds = new Histogram({ name: 'maas_model_load_duration_seconds', help: 'Artifact fetch plus ORT session creation.', labelNames: mv, buckets: [...LATENCY_BUCKETS_SECONDS], registers });
-    this.modelLoadedBytes = new Gauge({ name: 'maas_model_loaded_bytes', help: 'Bytes (artifact size) of each loaded model; 0 once unloaded.', labelNames: mv, registers });
+    this.modelLoadedBytes = new Gauge({ name: 'maas_model_loaded_bytes', help: 'Bytes (artifact size) of each loaded model; the series goes away when it is unloaded.', labelNames: mv, registers });
     this.modelsLoaded = new Gauge({ name: 'maas_models_loaded', help: 'Loaded model versions by the execution provider they actually run on.', labelNames: ['execution_provider'], registers });
     this.jobs = new Counter({ name: 'maas_worker_jobs_total', help: 'Jobs handled by this worker, by outcome.', labelNames: [...mv, 'outcome'], registers });
     this.redeliveries = new Counter({ name: 'maas_worker_redeliveries_total', help: 'Jobs this worker took over from a worker that held them past the visibility timeout.', labelNames: mv, registers });
@@ -37,29 +37,20 @@ export class WorkerMetrics {
     this.queueDepth = new Gauge({ name: 'maas_queue_depth', help: 'Jobs in the stream of a served version (waiting + in flight).', labelNames: mv, registers });
     this.queueOldestJobAgeSeconds = new Gauge({ name: 'maas_queue_oldest_job_age_seconds', help: 'Age of the oldest job in the stream of a served version.', labelNames: mv, registers });
     this.executionProviderFallbacks = new Counter({ name: 'maas_execution_provider_fallbacks_total', help: 'Sessions that could not start on the requested provider and run on another.', labelNames: ['requested', 'used'], registers });
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- prom-client calls collect with the gauge as `this`
-    const self = this;
-    new Gauge({
-      name: 'maas_worker_busy_ratio',
-      help: 'Share of time since the last scrape spent in session.run (summed over concurrent runs).',
-      registers,
-      collect() {
-        this.set(self.takeBusyRatio());
-      },
-    });
+    this.busySeconds = new Counter({ name: 'maas_worker_busy_seconds_total', help: 'Seconds spent in session.run (summed over concurrent runs); its rate is the busy share.', registers });
+    this.modelLoadFailures = new Counter({ name: 'maas_model_load_failures_total', help: 'Model loads that failed (artifact fetch, session creation, or bigger than the memory budget).', labelNames: mv, registers });
   }
 
-  /** Records time spent computing (for maas_worker_busy_ratio). */
+  /** Records time spent computing (maas_worker_busy_seconds_total). */
   addBusy(ms: number): void {
-    this.busyMs += ms;
+    this.busySeconds.inc(ms / 1000);
   }
 
-  private takeBusyRatio(): number {
-    const now = process.hrtime.bigint();
-    const elapsedMs = Number(now - this.busySince) / 1e6;
-    const ratio = elapsedMs > 0 ? this.busyMs / elapsedMs : 0;
-    this.busyMs = 0;
-    this.busySince = now;
-    return ratio;
+  /** Drops the per-version gauges of a version this worker no longer serves (stale values would feed alerts). */
+  removeVersion(model: string, version: number): void {
+    const labels = { model, version: String(version) };
+    this.queueDepth.remove(labels);
+    this.queueOldestJobAgeSeconds.remove(labels);
+    this.modelLoadedBytes.remove(labels);
   }
 }

@@ -34,6 +34,16 @@ export interface ModelCacheOptions {
   load: (info: VersionInfo) => Promise<CreatedSession>;
   logger: Logger;
   metrics: WorkerMetrics;
+  /** Told of every load, unload and failed load (the residency publisher listens). */
+  events?: ModelCacheEvents;
+}
+
+/** What a ModelCache reports as versions come and go. */
+export interface ModelCacheEvents {
+  onLoading(info: VersionInfo): void;
+  onLoaded(info: VersionInfo, executionProvider: ExecutionProvider): void;
+  onLoadFailed(info: VersionInfo, err: unknown): void;
+  onUnloaded(info: VersionInfo): void;
 }
 
 /**
@@ -153,13 +163,25 @@ export class ModelCache {
   private async load(info: VersionInfo, key: string): Promise<Entry> {
     const { memoryBudgetBytes } = this.options;
     if (info.sizeBytes > memoryBudgetBytes) {
-      throw new ModelTooBigError(`model ${info.model} v${info.version} needs ${info.sizeBytes} bytes, more than this worker's whole memory budget of ${memoryBudgetBytes} bytes (MAAS_WORKER_MEMORY_BUDGET_BYTES); serve it from a pool with a bigger budget`, { details: { model: info.model, version: info.version } });
+      const err = new ModelTooBigError(`model ${info.model} v${info.version} needs ${info.sizeBytes} bytes, more than this worker's whole memory budget of ${memoryBudgetBytes} bytes (MAAS_WORKER_MEMORY_BUDGET_BYTES); serve it from a pool with a bigger budget`, { details: { model: info.model, version: info.version } });
+      this.options.metrics.modelLoadFailures.inc({ model: info.model, version: String(info.version) });
+      this.options.events?.onLoadFailed(info, err);
+      throw err;
     }
     await this.makeRoom(info.sizeBytes);
     this.reservedBytes += info.sizeBytes;
     const started = process.hrtime.bigint();
+    const { events } = this.options;
+    events?.onLoading(info);
     try {
-      const created = await this.options.load(info);
+      let created: CreatedSession;
+      try {
+        created = await this.options.load(info);
+      } catch (err) {
+        this.options.metrics.modelLoadFailures.inc({ model: info.model, version: String(info.version) });
+        events?.onLoadFailed(info, err);
+        throw err;
+      }
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const labels = { model: info.model, version: String(info.version) };
       this.options.metrics.modelLoadSeconds.observe(labels, seconds);
@@ -168,6 +190,7 @@ export class ModelCache {
       this.options.logger.info({ ...labels, sizeBytes: info.sizeBytes, executionProvider: created.executionProvider, loadMs: Math.round(seconds * 1000) }, 'model loaded');
       const entry: Entry = { key, info, sizeBytes: info.sizeBytes, ...created, refs: 0, lastUsedMs: Date.now(), useSeq: ++this.useCounter, stale: false };
       this.entries.set(key, entry);
+      events?.onLoaded(info, created.executionProvider);
       return entry;
     } finally {
       this.reservedBytes -= info.sizeBytes;
@@ -187,8 +210,9 @@ export class ModelCache {
     if (this.entries.get(entry.key) !== entry) return;
     this.entries.delete(entry.key);
     const labels = { model: entry.info.model, version: String(entry.info.version) };
-    this.options.metrics.modelLoadedBytes.set(labels, 0);
+    this.options.metrics.modelLoadedBytes.remove(labels);
     this.options.metrics.modelsLoaded.dec({ execution_provider: entry.executionProvider });
+    this.options.events?.onUnloaded(entry.info);
     this.options.metrics.modelEvictions.inc({ ...labels, reason });
     this.options.logger.info({ ...labels, reason, sizeBytes: entry.sizeBytes }, 'model unloaded');
     this.notify();

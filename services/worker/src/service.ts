@@ -1,16 +1,18 @@
 import * as crypto from 'node:crypto';
 import * as os from 'node:os';
 import { createProvider } from '@maas/discovery';
-import { JobConsumer, parseJobsKey, redisTargetOf } from '@maas/queue';
+import { JobConsumer, connectRedis, parseJobsKey, redisTargetOf } from '@maas/queue';
 import type { ServiceDefinition } from '@maas/runtime';
 import { parseModelSelectors, workerSettings } from './config';
 import { createSession, probeExecutionProvider } from './execution-providers';
 import { FileModelSource } from './file-model-source';
+import { InferenceStats } from './inference-stats';
 import { InferenceWorker } from './inference-worker';
 import { WorkerMetrics } from './metrics';
 import { ModelCache } from './model-cache';
 import type { ModelSource } from './model-source';
 import { RegistryModelSource } from './registry-model-source';
+import { ResidencyPublisher } from './residency';
 
 /** model and version labels from a jobs stream key (maas:jobs:<model>:<version>). */
 function streamLabels(streamKey: string): { model: string; version: string } {
@@ -50,12 +52,18 @@ export const workerService: ServiceDefinition<typeof workerSettings> = {
         onOrphaned: (key) => metrics.jobs.inc({ ...streamLabels(key), outcome: 'orphaned' }),
       },
     });
+    // Residency records, control commands and statistics share one connection of their own.
+    const redis = connectRedis(redisTargetOf(config), `${workerId}-residency`, logger);
+    await redis.connect().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'Redis not reachable yet for residency; retrying in the background'));
+    const residency = new ResidencyPublisher({ redis, workerId, pool: config.workerPool, executionProvider, intervalMs: config.workerResidencyIntervalMs, logger });
+    const stats = new InferenceStats(redis, logger);
     const cache = new ModelCache({
       memoryBudgetBytes: config.workerMemoryBudgetBytes,
       idleUnloadMs: config.workerIdleUnloadMs,
       load: async (info) => createSession(await source.fetchArtifact(info), info.settings, executionProvider, logger, metrics),
       logger,
       metrics,
+      events: residency,
     });
     const worker = new InferenceWorker({
       source,
@@ -67,19 +75,28 @@ export const workerService: ServiceDefinition<typeof workerSettings> = {
       readBlockMs: config.workerReadBlockMs,
       models: parseModelSelectors(config.workerModels),
       queueStatsIntervalMs: config.workerQueueStatsIntervalMs,
+      stats,
+      onServedChange: () => residency.publishSoon(),
     });
     logger.info({ workerId, pool: config.workerPool, executionProvider, models: config.workerModels, source: config.workerModelDir ? 'dir' : 'registry' }, 'worker starting');
     return {
       tags: ['v1', `pool=${config.workerPool}`, `ep=${executionProvider}`],
       meta: { pool: config.workerPool, executionProvider, workerId },
       ready: async () => {
+        await residency.start(worker); // first, so the preload shows as LOADING
         await worker.start();
+        stats.start(config.workerStatsFlushMs);
         logger.info({ served: worker.servedKeys() }, 'worker ready');
       },
-      drain: () => worker.drain(),
+      drain: async () => {
+        await residency.stop(); // no longer counts as holding anything: readiness moves to the other workers
+        await worker.drain();
+        await stats.stop();
+      },
       close: async () => {
         await cache.close();
         await consumer.close();
+        redis.disconnect();
         source.close();
       },
     };

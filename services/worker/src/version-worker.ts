@@ -3,6 +3,7 @@ import { MaasError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
 import type { Delivery, JobConsumer, JobResult } from '@maas/queue';
 import { planBatches, prepareJob, runJobs, type PreparedJob } from './inference';
+import { newRunTiming, type InferenceStats } from './inference-stats';
 import type { WorkerMetrics, JobOutcome } from './metrics';
 import type { LoadedModel, ModelCache } from './model-cache';
 import type { VersionInfo } from './model-source';
@@ -15,6 +16,8 @@ export interface VersionWorkerDeps {
   logger: Logger;
   workerId: string;
   readBlockMs: number;
+  /** ModelStatistics counters (queue and compute phases per executed batch). */
+  stats?: InferenceStats;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -166,8 +169,9 @@ export class VersionWorker {
     const startedMs = Date.now();
     const started = process.hrtime.bigint();
     let outputs;
+    const timing = newRunTiming();
     try {
-      outputs = await runJobs(model.session, group.map((g) => g.job));
+      outputs = await runJobs(model.session, group.map((g) => g.job), timing);
     } catch (err) {
       const message = (err as Error).message;
       if (group.length > 1) {
@@ -191,6 +195,7 @@ export class VersionWorker {
       const result: JobResult = { jobId: delivery.job.id, ok: true, outputs: outputs[i]!, workerId: this.deps.workerId, batchSize: group.length, queueWaitMs, computeMs, executionProvider: model.executionProvider };
       return { delivery, result };
     });
+    this.deps.stats?.recordExecution(this.info.model, this.info.version, answers.map((a) => a.result.ok ? a.result.queueWaitMs * 1e6 : 0), group.reduce((n, g) => n + g.job.rows, 0), timing);
     // One pipelined write for the whole batch's replies (each still acks its own job atomically).
     await this.answerAll(answers, 'ok');
   }
