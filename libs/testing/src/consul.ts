@@ -18,8 +18,17 @@ async function leaderElected(httpPort: number): Promise<boolean> {
   return res.ok && body !== '';
 }
 
+/** Options of a test Consul agent. */
+export interface ConsulOptions {
+  /** Its gRPC health checks show this client pair (enable_agent_tls_for_checks), for services serving mutual TLS. */
+  checkTls?: { ca: string; cert: string; key: string };
+}
+
 /** Starts `consul agent -dev` bound to 127.0.0.1 and waits for a leader. */
-export async function startConsul(): Promise<ConsulHandle> {
+export async function startConsul(options: ConsulOptions = {}): Promise<ConsulHandle> {
+  const tlsArgs = options.checkTls
+    ? ['-hcl', 'enable_agent_tls_for_checks = true', '-hcl', `ca_file = "${options.checkTls.ca}"`, '-hcl', `cert_file = "${options.checkTls.cert}"`, '-hcl', `key_file = "${options.checkTls.key}"`]
+    : [];
   const bin = toolPath('consul');
   const pickPorts = async (): Promise<Record<'http' | 'grpc' | 'serfLan' | 'serfWan' | 'server', number>> =>
     ({ http: await freePort(), grpc: await freePort(), serfLan: await freePort(), serfWan: await freePort(), server: await freePort() });
@@ -31,6 +40,7 @@ export async function startConsul(): Promise<ConsulHandle> {
         'agent', '-dev', '-bind', '127.0.0.1', '-client', '127.0.0.1', '-log-level', 'warn',
         '-http-port', String(ports.http), '-grpc-port', String(ports.grpc), '-dns-port', '-1',
         '-serf-lan-port', String(ports.serfLan), '-serf-wan-port', String(ports.serfWan), '-server-port', String(ports.server),
+        ...tlsArgs,
       ],
       { name: 'consul' },
     );

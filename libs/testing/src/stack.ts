@@ -6,6 +6,7 @@ import { freePort, waitFor } from './ports';
 import type { ManagedProcess } from './process';
 import { startRedis, type RedisHandle } from './redis';
 import { startServiceProcess } from './service-process';
+import { httpsRequest, type TestCerts } from './tls';
 
 /** Options for a whole local platform started by a test or a benchmark. */
 export interface StackOptions {
@@ -18,6 +19,9 @@ export interface StackOptions {
   gatewayEnv?: Record<string, string>;
   workerEnv?: Record<string, string>;
   registryEnv?: Record<string, string>;
+  preprocessEnv?: Record<string, string>;
+  /** Run every service with mutual TLS from these certificates (Consul's checks show the caller's pair). */
+  tls?: TestCerts;
 }
 
 /** One service process of a stack: its gRPC address and its Prometheus endpoint. */
@@ -51,16 +55,19 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-stack-'));
   const redis = await startRedis();
-  const consul = await startConsul().catch(async (err: unknown) => {
+  const tls = options.tls;
+  const consul = await startConsul(tls ? { checkTls: { ca: tls.ca, cert: tls.clientCert, key: tls.clientKey } } : {}).catch(async (err: unknown) => {
     await redis.stop();
     throw err;
   });
   const baseEnv: Record<string, string> = { MAAS_REDIS_URL: redis.url, MAAS_CONSUL_URL: consul.url, MAAS_SHUTDOWN_GRACE_MS: '5000', MAAS_LOG_LEVEL: 'info', ...options.env };
   const started: ManagedProcess[] = [];
+  const healthTransport = tls?.transport();
+  const tlsEnv = (service: string): Record<string, string> => (tls ? tls.serviceEnv(service) : {});
   const launch = async (service: string, env: Record<string, string>) => {
     const grpcPort = await freePort();
     const metricsPort = await freePort();
-    const proc = await startServiceProcess({ service, grpcPort, env: { ...baseEnv, MAAS_METRICS_PORT: String(metricsPort), ...env } });
+    const proc = await startServiceProcess({ service, grpcPort, env: { ...baseEnv, ...tlsEnv(service), MAAS_METRICS_PORT: String(metricsPort), ...env }, ...(healthTransport ? { healthTransport } : {}) });
     started.push(proc);
     return { address: `127.0.0.1:${grpcPort}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, process: proc };
   };
@@ -80,20 +87,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
     const workers = [];
     for (let i = 0; i < (options.workers ?? 1); i++) workers.push(await addWorker());
-    const preprocess = options.preprocess ? await launch('preprocess', {}) : undefined;
+    const preprocess = options.preprocess ? await launch('preprocess', { ...options.preprocessEnv }) : undefined;
     const httpPort = await freePort();
     const metricsPort = await freePort();
     const gatewayGrpc = await freePort();
     const gwProc = await startServiceProcess({
       service: 'gateway',
       grpcPort: gatewayGrpc,
-      env: { ...baseEnv, MAAS_HTTP_PORT: String(httpPort), MAAS_METRICS_PORT: String(metricsPort), ...options.gatewayEnv },
+      env: { ...baseEnv, ...tlsEnv('gateway'), MAAS_HTTP_PORT: String(httpPort), MAAS_METRICS_PORT: String(metricsPort), ...options.gatewayEnv },
+      ...(healthTransport ? { healthTransport } : {}),
     });
     started.push(gwProc);
     // SERVING means the gateway's ports are up; ready also means it has discovered a registry and a worker
     // (a stack started without workers, which adds them later, cannot be ready yet).
     if (workers.length > 0) {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/v2/health/ready`)).ok, 30_000, 'gateway ready (registry and worker discovered)');
+      const agent = tls?.httpsAgent();
+      const ready = async (): Promise<boolean> =>
+        agent ? (await httpsRequest(`https://127.0.0.1:${httpPort}/v2/health/ready`, agent)).status === 200 : (await fetch(`http://127.0.0.1:${httpPort}/v2/health/ready`)).ok;
+      await waitFor(ready, 30_000, 'gateway ready (registry and worker discovered)');
+      agent?.destroy();
     }
     return {
       redis,
@@ -102,7 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       registry,
       workers,
       ...(preprocess ? { preprocess } : {}),
-      gateway: { grpcAddress: `127.0.0.1:${gatewayGrpc}`, httpUrl: `http://127.0.0.1:${httpPort}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, process: gwProc },
+      gateway: { grpcAddress: `127.0.0.1:${gatewayGrpc}`, httpUrl: `${tls ? 'https' : 'http'}://127.0.0.1:${httpPort}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, process: gwProc },
       baseEnv,
       addWorker,
       stop: stopAll,
