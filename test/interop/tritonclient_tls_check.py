@@ -4,7 +4,6 @@ Usage: tritonclient_tls_check.py GRPC_ADDR HTTP_ADDR CA_FILE CERT_FILE KEY_FILE
 Prints one JSON line with what each check saw; exits non-zero on the first failed check.
 """
 import json
-import ssl
 import sys
 
 import numpy as np
@@ -45,13 +44,7 @@ except Exception as e:  # InferenceServerException: UNAVAILABLE
 bare.close()
 
 
-def context_factory():
-    ctx = ssl.create_default_context(cafile=ca_file)
-    ctx.load_cert_chain(cert_file, key_file)
-    return ctx
-
-
-h = httpclient.InferenceServerClient(url=http_addr, ssl=True, ssl_context_factory=context_factory)
+h = httpclient.InferenceServerClient(url=http_addr, ssl=True, ssl_options={"ca_certs": ca_file, "certfile": cert_file, "keyfile": key_file})
 check("http_ssl_live", h.is_server_live())
 check("http_ssl_identity", identity(h, httpclient))
 h.close()

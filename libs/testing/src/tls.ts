@@ -48,7 +48,9 @@ export function generateTestCerts(dir: string): TestCerts {
 /** GET/POST over https with an agent; resolves with the status and the body text. */
 export function httpsRequest(url: string, agent: https.Agent | undefined, options: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: options.method ?? 'GET', headers: options.headers ?? {}, ...(agent ? { agent } : {}) }, (res) => {
+    // SNI may not carry an IP address (RFC 6066): name the loopback host, which the dev certificates carry.
+    const servername = /^\d+\.\d+\.\d+\.\d+$/.test(new URL(url).hostname) ? 'localhost' : undefined;
+    const req = https.request(url, { method: options.method ?? 'GET', headers: options.headers ?? {}, ...(agent ? { agent } : {}), ...(servername ? { servername } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
