@@ -76,6 +76,8 @@ export class ConsulRegistrar {
     let delayMs = this.options.resyncIntervalMs ?? 2000;
     try {
       const services = (await this.consul.agent.service.list()) as Record<string, unknown>;
+      // consul@2 resolves (rather than rejects) with some transport errors, such as a TLS verification failure.
+      if (Object.prototype.toString.call(services) === '[object Error]') throw services as unknown as Error;
       if (!(this.options.id in services)) {
         await this.register();
         this.options.logger.info({ consulService: this.options.name, id: this.options.id }, 'registered in Consul');
