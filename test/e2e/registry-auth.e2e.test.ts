@@ -3,11 +3,13 @@
  * infer key, a publisher of the owning tenant, a publisher of another tenant, an admin), ownership of what a
  * publisher creates, and the audit log recording the authenticated identity, never the claim or the key.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { identityModel } from '@maas/models';
 import type { Alias__Output, ListAuditLogResponse__Output, Model__Output, ModelVersion__Output } from '@maas/protos';
+import { REPO_ROOT } from '@maas/testing';
 import { hashApiKey } from '../support/api-keys';
 import { startRegistry, tempDir, upload, type RegistryUnderTest } from './registry-harness';
 
@@ -122,6 +124,23 @@ describe('registry authentication, roles and audit identity', () => {
     expect(await codeOf(registry.call('GetModel', { name: 'model-a' }, 'x', 'not-a-key'))).toBe(grpc.status.UNAUTHENTICATED);
     expect((await call<{ models: Model__Output[] }>('inferA', 'ListModels', {})).models.map((m) => m.name)).toContain('model-a');
     expect(await codeOf(call('inferA', 'Resolve', { model: 'model-a' }))).toBe(grpc.status.OK);
+  });
+
+  it('the CLI sends --api-key / MAAS_API_KEY on every command; without one it prints the refusal', () => {
+    const model = path.join(root, '..', 'cli.onnx');
+    fs.writeFileSync(model, Buffer.from(identityModel()));
+    const maas = (env: Record<string, string>, ...args: string[]) =>
+      spawnSync(process.execPath, [path.join(REPO_ROOT, 'services/cli/dist/main.js'), ...args], { encoding: 'utf8', env: { ...process.env, MAAS_REGISTRY_ADDRESS: registry.address, MAAS_ACTOR: 'cli-user', ...env } });
+    const pushed = maas({}, 'models', 'push', model, '--name', 'cli-model', '--api-key', KEYS.pubB);
+    expect(pushed.stdout).toMatch(/^pushed cli-model v1/);
+    expect(maas({ MAAS_API_KEY: KEYS.inferA }, 'models', 'ls').stdout).toMatch(/\ncli-model\s+v1\s+1\s+b\s/);
+    const denied = maas({ MAAS_API_KEY: KEYS.inferA }, 'models', 'rm', 'cli-model');
+    expect(denied.status).toBe(1);
+    expect(denied.stderr).toMatch(/needs the "publish" role.*\(PERMISSION_DENIED\)/);
+    const anonymous = maas({}, 'models', 'ls');
+    expect(anonymous.stderr).toMatch(/missing API key.*\(UNAUTHENTICATED\)/);
+    const audit = maas({ MAAS_API_KEY: KEYS.admin }, 'models', 'audit', 'cli-model');
+    expect(audit.stdout).toContain(`b/${keyId('pubB')} (as cli-user)`);
   });
 
   it('the audit log records the authenticated identity, the claim only as a note, and never the key', async () => {

@@ -147,6 +147,18 @@ describe('mutual TLS everywhere', () => {
     }
   });
 
+  it('the CLI connects with --ca/--cert/--key (or MAAS_TLS_* env) and is refused without them', () => {
+    const maas = (env: Record<string, string>, ...args: string[]) =>
+      spawnSync(process.execPath, [path.join(REPO_ROOT, 'services/cli/dist/main.js'), ...args], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env['PATH'], HOME: process.env['HOME'], MAAS_REGISTRY_ADDRESS: stack.registry.address, ...env } });
+    const ls = maas({}, 'models', 'ls', '--ca', certs.ca, '--cert', certs.clientCert, '--key', certs.clientKey);
+    expect(ls.stdout).toMatch(/\nidentity\s+v1/);
+    const infer = maas({ MAAS_TLS_CA_FILE: certs.ca, MAAS_TLS_CERT_FILE: certs.clientCert, MAAS_TLS_KEY_FILE: certs.clientKey }, 'infer', 'identity', '--gateway', stack.gateway.grpcAddress, '--input', 'x=[[1,2,3,4]]');
+    expect(JSON.parse(infer.stdout)).toMatchObject({ model_name: 'identity', outputs: [{ shape: [1, 4], data: [1, 2, 3, 4] }] });
+    const plain = maas({}, 'models', 'ls');
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toMatch(/UNAVAILABLE/);
+  });
+
   it('serves a rotated certificate without a restart', async () => {
     const port = Number(stack.gateway.grpcAddress.split(':')[1]);
     const before = await servedSerial(port, certs);
