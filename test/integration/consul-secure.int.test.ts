@@ -52,13 +52,15 @@ describe('Consul over https with an ACL token', () => {
   it('without the token Consul refuses (ACL); with a CA that did not sign Consul\'s certificate the connection is refused', async () => {
     const anonymous = createConsulClient({ consulUrl: consul.httpsUrl, consulCaFile: certs.ca });
     await expect(anonymous.agent.service.register({ name: 'intruder', id: 'intruder', port: 1 })).rejects.toThrow(/Permission denied|ACL not found|403/i);
-    const list = (await createConsulClient({ consulUrl: consul.httpsUrl, consulCaFile: certs.ca }).health.service({ service: 'maas-registry', passing: true } as never)) as unknown[];
+    const list = (await anonymous.health.service({ service: 'maas-registry', passing: true } as never)) as unknown[];
     expect(list).toEqual([]);
+    anonymous.destroy();
     const wrongCa = createConsulClient({ consulUrl: consul.httpsUrl, consulToken: TOKEN, consulCaFile: foreign.ca });
     // consul@2 hands some transport errors back as the resolved value rather than a rejection: either way, no answer.
     const refused: unknown = await wrongCa.agent.service.list().then((v: unknown) => v, (e: unknown) => e);
     expect(Object.prototype.toString.call(refused)).toBe('[object Error]');
     expect(String(refused)).toMatch(/certificate|self.signed|unable to verify/i);
+    wrongCa.destroy();
     const logger = silentLogger();
     const registrar = new ConsulRegistrar({ consulUrl: consul.httpsUrl, consulCaFile: certs.ca, name: 'maas-test', id: 'maas-test-1', address: '127.0.0.1', port: 1, logger });
     await registrar.start();

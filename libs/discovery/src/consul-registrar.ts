@@ -107,5 +107,6 @@ export class ConsulRegistrar {
     } catch (err) {
       this.options.logger.warn({ err: (err as Error).message }, 'deregistration failed; Consul will reap the critical check');
     }
+    this.consul.destroy();
   }
 }

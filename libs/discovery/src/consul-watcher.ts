@@ -110,5 +110,7 @@ export class ConsulWatcher implements InstanceProvider {
     if (this.emptyTimer) clearTimeout(this.emptyTimer);
     this.watch.end();
     this.listeners.clear();
+    // consul@2 keeps its keep-alive sockets otherwise.
+    this.consul.destroy();
   }
 }
