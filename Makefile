@@ -4,6 +4,8 @@ SHELL := /bin/bash
 PNPM := scripts/pnpm.sh
 WORKERS ?= 1
 export WORKERS
+TLS ?= 0
+export TLS
 
 .PHONY: help deps tools build protos lint test test-unit test-integration test-e2e test-chart up down status bench chaos clean
 
@@ -55,7 +57,7 @@ test: build tools ## everything CI runs: lint, unit, integration, e2e, chart
 	$(MAKE) --no-print-directory test-chart; \
 	echo "make test: done in $$(( $$(date +%s) - start )) s"
 
-up: build tools ## start Redis, Consul and every service locally (WORKERS=n)
+up: build tools ## start Redis, Consul and every service locally (WORKERS=n; TLS=1: mutual TLS with a dev CA in .run/tls)
 	scripts/up.sh
 
 down: ## stop what `make up` started

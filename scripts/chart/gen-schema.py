@@ -143,7 +143,8 @@ SCHEMA = obj({
                   "pullSecrets": {"type": "array", "items": string(minLength=1)}}),
     "logLevel": string(enum=["trace", "debug", "info", "warn", "error", "fatal"]),
     "shutdownGraceMs": integer(minimum=0),
-    "consul": obj({"url": string(pattern=r"^https?://")}),
+    "consul": obj({"url": string(pattern=r"^https?://"), "tokenSecret": string(), "tokenSecretKey": string(pattern=r"^[-._a-zA-Z0-9]+$"),
+                   "caSecret": string(), "caSecretKey": string(pattern=r"^[-._a-zA-Z0-9]+$")}),
     "redis": obj({
         "url": string(pattern=r"^rediss?://"), "existingSecret": string(), "existingSecretKey": string(minLength=1),
         "sentinel": obj({"addresses": {"type": "array", "items": string(pattern=r"^[^:\s,]+:\d{1,5}$")}, "masterName": string(pattern=r"^[-\w.]*$")}),
@@ -155,7 +156,16 @@ SCHEMA = obj({
         }),
     }),
     "auth": obj({"enabled": BOOL, "existingSecret": string(), "existingSecretKey": string(pattern=r"^[-._a-zA-Z0-9]+$"),
-                 "keysFile": string()}),
+                 "keysFile": string(),
+                 "serviceKey": obj({"existingSecret": string(), "existingSecretKey": string(pattern=r"^[-._a-zA-Z0-9]+$")})}),
+    "tls": obj({
+        "enabled": BOOL, "clientAuth": string(enum=["require", "none"]), "existingSecret": string(),
+        "certManager": obj({
+            "enabled": BOOL,
+            "issuerRef": obj({"name": string(), "kind": string(enum=["Issuer", "ClusterIssuer"]), "group": string(minLength=1)}),
+            "duration": string(pattern=r"^([0-9]+(\.[0-9]+)?(h|m|s))+$"), "renewBefore": string(pattern=r"^([0-9]+(\.[0-9]+)?(h|m|s))+$"),
+        }),
+    }),
     "serviceAccount": obj({"create": BOOL, "name": string(), "annotations": STR_MAP}),
     # The locked-down settings are constants: the chart does not offer a way to loosen them.
     "podSecurityContext": obj({

@@ -50,7 +50,7 @@ export interface RegistryUnderTest {
   metricsPort: number;
   client: ModelRegistryClient;
   /** Calls a unary RPC as `actor`. */
-  call<Req, Res>(method: 'CreateModel' | 'GetModel' | 'ListModels' | 'DeleteModel' | 'GetVersion' | 'ListVersions' | 'DeleteVersion' | 'UpdateVersionConfig' | 'SetAlias' | 'GetAlias' | 'ListAliases' | 'DeleteAlias' | 'RollbackAlias' | 'Resolve' | 'ListAuditLog', request: Req, actor?: string): Promise<Res>;
+  call<Req, Res>(method: 'CreateModel' | 'GetModel' | 'ListModels' | 'DeleteModel' | 'GetVersion' | 'ListVersions' | 'DeleteVersion' | 'UpdateVersionConfig' | 'SetAlias' | 'GetAlias' | 'ListAliases' | 'DeleteAlias' | 'RollbackAlias' | 'Resolve' | 'ListAuditLog', request: Req, actor?: string, apiKey?: string): Promise<Res>;
   stop(): Promise<void>;
 }
 
@@ -71,9 +71,10 @@ export async function startRegistry(root: string, env: Record<string, string> = 
     grpcPort,
     metricsPort,
     client,
-    call: <Req, Res>(method: string, request: Req, actor = 'tester') => {
+    call: <Req, Res>(method: string, request: Req, actor = 'tester', apiKey = '') => {
       const metadata = new grpc.Metadata();
       metadata.set('x-maas-actor', actor);
+      if (apiKey !== '') metadata.set('authorization', `Bearer ${apiKey}`);
       const fn = (client as unknown as Record<string, (...args: unknown[]) => grpc.ClientUnaryCall>)[method]!.bind(client);
       return callUnary<Req, Res>(fn, request, {}, metadata);
     },
@@ -95,6 +96,8 @@ export interface UploadOptions {
   /** With `stopAfterBytes`: keep the stream open, sending nothing more (a client stalled mid-upload). */
   hold?: boolean;
   actor?: string;
+  /** Sent as `authorization: Bearer <key>`. */
+  apiKey?: string;
   /** Called once the first `stopAfterBytes` bytes are sent (crash tests kill the server here). */
   onStopped?: () => void;
 }
@@ -103,6 +106,7 @@ export interface UploadOptions {
 export function upload(client: ModelRegistryClient, data: Buffer, meta: UploadMetadata, options: UploadOptions = {}): Promise<ModelVersion__Output> {
   const metadata = new grpc.Metadata();
   metadata.set('x-maas-actor', options.actor ?? 'tester');
+  if (options.apiKey) metadata.set('authorization', `Bearer ${options.apiKey}`);
   return new Promise((resolve, reject) => {
     const call = client.UploadVersion(metadata, (err, res) => (err ? reject(err) : resolve(res!)));
     void (async () => {

@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import { callUnary, createClient } from '@maas/grpc-kit';
+import { callUnary, createClient, type ClientTransport } from '@maas/grpc-kit';
 import { loadGrpcObject, REGISTRY_PROTO_FILES, type ModelRegistryClient, type RegistryModelVersion, type RegistryProtoGrpcType } from '@maas/protos';
 
-/** A registry client for tests. */
-export function registryClient(address: string): ModelRegistryClient {
+/** A registry client for tests (plaintext unless a transport is given). */
+export function registryClient(address: string, transport?: ClientTransport): ModelRegistryClient {
   const { grpcObject } = loadGrpcObject<RegistryProtoGrpcType>(REGISTRY_PROTO_FILES);
-  return createClient(grpcObject.maas.registry.v1.ModelRegistry, address);
+  return createClient(grpcObject.maas.registry.v1.ModelRegistry, address, transport ? { transport } : {});
+}
+
+/** Call metadata carrying an API key (and a claimed actor). */
+export function keyMetadata(apiKey: string, actor = ''): grpc.Metadata {
+  const m = new grpc.Metadata();
+  if (apiKey !== '') m.set('authorization', `Bearer ${apiKey}`);
+  if (actor !== '') m.set('x-maas-actor', actor);
+  return m;
 }
 
 /** What to upload. */
@@ -24,13 +32,15 @@ export interface UploadOptions {
     max_queue_depth?: number;
   };
   ownerTenant?: string;
+  /** Sent as the API key when the registry has auth on. */
+  apiKey?: string;
 }
 
 /** Streams a model file to the registry (metadata first, then 256 KiB chunks) and returns the new version. */
 export async function uploadModel(client: ModelRegistryClient, o: UploadOptions): Promise<RegistryModelVersion> {
   const bytes = fs.readFileSync(o.file);
   return new Promise<RegistryModelVersion>((resolve, reject) => {
-    const call = client.UploadVersion((err: grpc.ServiceError | null, res?: RegistryModelVersion) => (err ? reject(err) : resolve(res!)));
+    const call = client.UploadVersion(keyMetadata(o.apiKey ?? ''), (err: grpc.ServiceError | null, res?: RegistryModelVersion) => (err ? reject(err) : resolve(res!)));
     call.write({
       metadata: {
         model: o.model,

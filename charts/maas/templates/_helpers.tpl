@@ -152,6 +152,7 @@ The env contract. Call with (dict "root" $ "grpcPort" 8001 "metricsPort" 8002 "c
 - name: MAAS_CONFIG_FILE
   value: /etc/maas/config/config.json
 {{- end }}
+{{- include "maas.env.security" .root }}
 {{- end -}}
 
 {{- define "maas.env.extra" -}}
@@ -184,6 +185,7 @@ The env contract. Call with (dict "root" $ "grpcPort" 8001 "metricsPort" 8002 "c
   value: /var/lib/maas/models
 - name: MAAS_REGISTRY_MAX_ARTIFACT_BYTES
   value: {{ $v.maxArtifactBytes | int64 | quote }}
+{{ include "maas.env.registryAuth" . }}
 {{- include "maas.env.extra" $v.extraEnv }}
 {{- end -}}
 
@@ -226,21 +228,21 @@ The env contract. Call with (dict "root" $ "grpcPort" 8001 "metricsPort" 8002 "c
 
 {{/* Native gRPC probes: (dict "port" 8001 "probes" .Values.gateway.probes). */}}
 {{- define "maas.probes" -}}
+{{- /* Kubernetes' gRPC probes speak plaintext: under TLS an exec probe checks health over TLS in the container. */ -}}
+{{- $check := dict "grpc" (dict "port" .port) -}}
+{{- if .tls }}{{ $check = dict "exec" (dict "command" (list "node" "/app/node_modules/@maas/grpc-kit/dist/health-probe.js" (toString .port))) }}{{ end -}}
 startupProbe:
-  grpc:
-    port: {{ .port }}
+  {{- toYaml $check | nindent 2 }}
   periodSeconds: {{ .probes.startupPeriodSeconds }}
   timeoutSeconds: {{ .probes.timeoutSeconds }}
   failureThreshold: {{ .probes.startupFailureThreshold }}
 livenessProbe:
-  grpc:
-    port: {{ .port }}
+  {{- toYaml $check | nindent 2 }}
   periodSeconds: {{ .probes.periodSeconds }}
   timeoutSeconds: {{ .probes.timeoutSeconds }}
   failureThreshold: {{ .probes.livenessFailureThreshold }}
 readinessProbe:
-  grpc:
-    port: {{ .port }}
+  {{- toYaml $check | nindent 2 }}
   periodSeconds: {{ .probes.periodSeconds }}
   timeoutSeconds: {{ .probes.timeoutSeconds }}
   failureThreshold: {{ .probes.readinessFailureThreshold }}

@@ -14,5 +14,13 @@ export function commonSettings(defaults: { grpcPort: number; metricsPort: number
     instanceId: string('', 'Consul service id of this instance; default <service>-<host>-<port>'),
     maxMessageBytes: bytes(64 * 2 ** 20, 'largest gRPC request or response message (and HTTP body where there is one)'),
     shutdownGraceMs: integer(10000, 'how long a SIGTERM drain may take before in-flight work is cut', 0, 600000),
+    tlsCertFile: string('', 'PEM certificate the servers present (gRPC, the gateway\'s HTTP) and the clients show their peers; with MAAS_TLS_KEY_FILE it turns TLS on; re-read when it changes'),
+    tlsKeyFile: string('', 'PEM private key of MAAS_TLS_CERT_FILE'),
+    tlsCaFile: string('', 'PEM CA bundle peers\' certificates must chain to (and clients\' with MAAS_TLS_CLIENT_AUTH=require); empty = the system roots'),
+    tlsClientAuth: oneOf(['none', 'require'] as const, 'none', 'require: servers accept only clients with a certificate from MAAS_TLS_CA_FILE (mutual TLS)'),
+    tlsServerName: string('', 'name a peer\'s certificate must carry; default the peer\'s service name (maas-registry, maas-preprocess), as peers are dialled by IP'),
+    consulToken: string('', 'Consul ACL token, sent with every Consul call (X-Consul-Token); empty = none'),
+    consulCaFile: string('', 'PEM CA of Consul\'s https certificate (MAAS_CONSUL_URL=https://...); empty = the system roots'),
+    apiKey: string('', 'API key this service sends to the registry (needed when the registry has MAAS_AUTH_ENABLED; any role)'),
   };
 }

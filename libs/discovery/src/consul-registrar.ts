@@ -1,10 +1,9 @@
 import type Consul from 'consul';
 import type { Logger } from '@maas/logging';
-import { createConsulClient } from './consul-client';
+import { createConsulClient, type ConsulAccess } from './consul-client';
 
 /** What a service registers about itself. */
-export interface RegistrationOptions {
-  consulUrl: string;
+export interface RegistrationOptions extends ConsulAccess {
   /** Consul service name: maas-gateway, maas-registry, ... */
   name: string;
   /** Unique instance id. */
@@ -19,6 +18,8 @@ export interface RegistrationOptions {
   checkIntervalMs?: number;
   /** How often the registration is verified and redone (Consul restarted, agent lost state); default 2s. */
   resyncIntervalMs?: number;
+  /** The instance serves TLS: Consul's gRPC check connects with TLS (not verifying the name: it dials an IP). */
+  tls?: boolean;
   logger: Logger;
 }
 
@@ -35,7 +36,7 @@ export class ConsulRegistrar {
   private registered = false;
 
   constructor(private readonly options: RegistrationOptions) {
-    this.consul = createConsulClient(options.consulUrl);
+    this.consul = createConsulClient(options);
   }
 
   /** Registers now (retrying in the background on failure) and starts the resync loop. */
@@ -61,7 +62,8 @@ export class ConsulRegistrar {
       check: {
         name: `${o.name} gRPC health`,
         grpc: `${o.address}:${o.port}`,
-        grpcusetls: false,
+        grpcusetls: o.tls ?? false,
+        ...(o.tls ? { tlsskipverify: true } : {}),
         interval: `${intervalMs}ms`,
         timeout: `${Math.max(intervalMs, 1000)}ms`,
         deregistercriticalserviceafter: '1m',
@@ -74,6 +76,8 @@ export class ConsulRegistrar {
     let delayMs = this.options.resyncIntervalMs ?? 2000;
     try {
       const services = (await this.consul.agent.service.list()) as Record<string, unknown>;
+      // consul@2 resolves (rather than rejects) with some transport errors, such as a TLS verification failure.
+      if (Object.prototype.toString.call(services) === '[object Error]') throw services as unknown as Error;
       if (!(this.options.id in services)) {
         await this.register();
         this.options.logger.info({ consulService: this.options.name, id: this.options.id }, 'registered in Consul');
@@ -103,5 +107,6 @@ export class ConsulRegistrar {
     } catch (err) {
       this.options.logger.warn({ err: (err as Error).message }, 'deregistration failed; Consul will reap the critical check');
     }
+    this.consul.destroy();
   }
 }

@@ -1,7 +1,7 @@
 import type Consul from 'consul';
 import type { Logger } from '@maas/logging';
 import { UnavailableError } from '@maas/errors';
-import { createConsulClient } from './consul-client';
+import { createConsulClient, type ConsulAccess } from './consul-client';
 import type { InstanceProvider, ServiceInstance } from './types';
 
 interface HealthEntry {
@@ -10,8 +10,7 @@ interface HealthEntry {
 }
 
 /** Options for watching one service's healthy instances. */
-export interface ConsulWatcherOptions {
-  consulUrl: string;
+export interface ConsulWatcherOptions extends ConsulAccess {
   service: string;
   logger: Logger;
   /** Only instances carrying this tag (e.g. a worker pool). */
@@ -41,7 +40,7 @@ export class ConsulWatcher implements InstanceProvider {
 
   constructor(private readonly options: ConsulWatcherOptions) {
     this.service = options.service;
-    this.consul = createConsulClient(options.consulUrl, 40_000);
+    this.consul = createConsulClient(options, 40_000);
     this.firstView = new Promise((resolve) => (this.resolveFirst = resolve));
     this.watch = this.consul.watch({
       method: this.consul.health.service,
@@ -111,5 +110,7 @@ export class ConsulWatcher implements InstanceProvider {
     if (this.emptyTimer) clearTimeout(this.emptyTimer);
     this.watch.end();
     this.listeners.clear();
+    // consul@2 keeps its keep-alive sockets otherwise.
+    this.consul.destroy();
   }
 }

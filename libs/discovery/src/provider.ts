@@ -8,6 +8,8 @@ import type { InstanceProvider } from './types';
 export interface DiscoverySettings {
   discovery: 'consul' | 'static';
   consulUrl: string;
+  consulToken: string;
+  consulCaFile: string;
   staticPeers: string;
 }
 
@@ -18,5 +20,5 @@ export function createProvider(settings: DiscoverySettings, service: string, log
     if (!addresses) throw new ConfigError(`MAAS_STATIC_PEERS has no entry for ${service} (MAAS_DISCOVERY=static)`);
     return new StaticProvider(service, addresses);
   }
-  return new ConsulWatcher({ consulUrl: settings.consulUrl, service, logger, ...(tag ? { tag } : {}) });
+  return new ConsulWatcher({ consulUrl: settings.consulUrl, consulToken: settings.consulToken, consulCaFile: settings.consulCaFile, service, logger, ...(tag ? { tag } : {}) });
 }

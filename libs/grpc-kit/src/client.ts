@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { clientChannelOptions } from './channel-options';
+import { PLAINTEXT, type ClientTransport } from './tls';
 
 /** A deadline `ms` from now, for grpc-js call options. */
 export function deadlineIn(ms: number): Date {
@@ -22,8 +23,8 @@ function healthCtor(): grpc.ServiceClientConstructor {
 }
 
 /** Asks a server's grpc.health.v1 Check for `service` ("" = the whole server) and returns its status string. */
-export async function checkHealth(address: string, service = '', timeoutMs = 2000): Promise<string> {
-  const client = new (healthCtor())(address, grpc.credentials.createInsecure(), clientChannelOptions());
+export async function checkHealth(address: string, service = '', timeoutMs = 2000, transport: ClientTransport = PLAINTEXT, peerService = ''): Promise<string> {
+  const client = new (healthCtor())(address, transport.credentials, { ...clientChannelOptions(), ...transport.channelOptions(peerService) });
   try {
     return await new Promise<string>((resolve, reject) => {
       client['Check']!({ service }, { deadline: deadlineIn(timeoutMs) }, (err: grpc.ServiceError | null, res?: { status: string | number }) =>
@@ -35,13 +36,22 @@ export async function checkHealth(address: string, service = '', timeoutMs = 200
   }
 }
 
+/** How a client is made: transport (plaintext by default), the peer's service name (checked in its TLS certificate), message limit. */
+export interface CreateClientOptions {
+  transport?: ClientTransport;
+  /** Consul name of the peer (maas-registry, ...): the name its TLS certificate must carry. */
+  service?: string;
+  maxMessageBytes?: number;
+}
+
 /** Creates a client of a generated service class for an address, with the shared channel options. */
 export function createClient<C extends grpc.Client>(
   Ctor: new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => C,
   address: string,
-  maxMessageBytes?: number,
+  options: CreateClientOptions = {},
 ): C {
-  return new Ctor(address, grpc.credentials.createInsecure(), clientChannelOptions(maxMessageBytes));
+  const transport = options.transport ?? PLAINTEXT;
+  return new Ctor(address, transport.credentials, { ...clientChannelOptions(options.maxMessageBytes), ...transport.channelOptions(options.service ?? '') });
 }
 
 /** Turns a callback-style unary client method into a promise. */

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import { commonSettings, handleCommandLine, loadConfig, type ConfigOf, type SettingsSpec } from '@maas/config';
 import { ConsulRegistrar } from '@maas/discovery';
-import { MaasServer, installShutdownHandlers } from '@maas/grpc-kit';
+import { MaasServer, TlsFiles, clientTransport, installShutdownHandlers, type ClientTransport } from '@maas/grpc-kit';
 import { createLogger, type Logger } from '@maas/logging';
 import { createMetricsRegistry, startMetricsServer, type MetricsServer, type Registry } from '@maas/metrics';
 
@@ -16,6 +16,10 @@ export interface ServiceContext<C> {
   logger: Logger;
   registry: Registry;
   server: MaasServer;
+  /** The process's TLS files (MAAS_TLS_*), undefined when TLS is off; for servers outside gRPC (HTTPS). */
+  tls: TlsFiles | undefined;
+  /** How this process's clients reach their peers: TLS with its certificate when TLS is on, else plaintext. */
+  transport: ClientTransport;
 }
 
 /** What setup returns: Consul tags/meta, and hooks for readiness and draining. */
@@ -69,14 +73,19 @@ export async function startService<S extends SettingsSpec>(def: ServiceDefinitio
   const common: ConfigOf<CommonSettings> = config;
   const logger = createLogger({ service: def.name, level: common.logLevel });
   const registry = createMetricsRegistry(def.name);
-  const server = new MaasServer({ logger, registry, maxMessageBytes: common.maxMessageBytes });
-  const hooks = await def.setup({ config, logger, registry, server });
+  const tls = TlsFiles.fromSettings(common, logger);
+  const transport = clientTransport(tls);
+  const server = new MaasServer({ logger, registry, maxMessageBytes: common.maxMessageBytes, ...(tls ? { tls } : {}) });
+  const hooks = await def.setup({ config, logger, registry, server, tls, transport });
   const metrics: MetricsServer = await startMetricsServer(registry, common.metricsPort, common.bindAddress);
   const grpcPort = await server.listen(common.bindAddress, common.grpcPort);
   let registrar: ConsulRegistrar | undefined;
   if (common.discovery === 'consul') {
     registrar = new ConsulRegistrar({
       consulUrl: common.consulUrl,
+      consulToken: common.consulToken,
+      consulCaFile: common.consulCaFile,
+      tls: tls !== undefined,
       name: def.name,
       id: common.instanceId || `${def.name}-${os.hostname()}-${grpcPort}`,
       address: common.advertiseAddress,
@@ -89,7 +98,7 @@ export async function startService<S extends SettingsSpec>(def: ServiceDefinitio
   }
   await hooks.ready?.();
   server.setServing(true);
-  logger.info({ grpcPort, metricsPort: metrics.port }, `${def.name} serving`);
+  logger.info({ grpcPort, metricsPort: metrics.port, tls: tls ? common.tlsClientAuth === 'require' ? 'mutual' : 'server' : 'off' }, `${def.name} serving`);
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -100,6 +109,7 @@ export async function startService<S extends SettingsSpec>(def: ServiceDefinitio
       await server.shutdown(common.shutdownGraceMs);
       await hooks.close?.();
       await metrics.close();
+      tls?.close();
     })());
   return { config, logger, registry, grpcPort, metricsPort: metrics.port, server, stop };
 }

@@ -5,6 +5,8 @@ import { toolPath } from './tools';
 /** A real Consul dev agent on free loopback ports. */
 export interface ConsulHandle {
   readonly url: string;
+  /** https://127.0.0.1:<port> when started with `https`, else "". */
+  readonly httpsUrl: string;
   readonly httpPort: number;
   process: ManagedProcess;
   /** Kills the agent (SIGKILL) and starts a fresh one on the same ports: all state is gone, as in a real restart of a dev agent. */
@@ -18,8 +20,24 @@ async function leaderElected(httpPort: number): Promise<boolean> {
   return res.ok && body !== '';
 }
 
+/** Options of a test Consul agent. */
+export interface ConsulOptions {
+  /** Its gRPC health checks show this client pair (enable_agent_tls_for_checks), for services serving mutual TLS. */
+  checkTls?: { ca: string; cert: string; key: string };
+  /** Also serve the HTTP API over https with this pair. */
+  https?: { ca: string; cert: string; key: string };
+  /** ACLs on with default deny; this is the bootstrap (master) token. */
+  aclMasterToken?: string;
+}
+
 /** Starts `consul agent -dev` bound to 127.0.0.1 and waits for a leader. */
-export async function startConsul(): Promise<ConsulHandle> {
+export async function startConsul(options: ConsulOptions = {}): Promise<ConsulHandle> {
+  const pair = options.checkTls ?? options.https;
+  const tlsArgs = pair ? ['-hcl', `ca_file = "${pair.ca}"`, '-hcl', `cert_file = "${pair.cert}"`, '-hcl', `key_file = "${pair.key}"`] : [];
+  if (options.checkTls) tlsArgs.push('-hcl', 'enable_agent_tls_for_checks = true');
+  const httpsPort = options.https ? await freePort() : 0;
+  if (options.https) tlsArgs.push('-hcl', `ports { https = ${httpsPort} }`);
+  if (options.aclMasterToken) tlsArgs.push('-hcl', `acl { enabled = true, default_policy = "deny", tokens { master = "${options.aclMasterToken}" } }`);
   const bin = toolPath('consul');
   const pickPorts = async (): Promise<Record<'http' | 'grpc' | 'serfLan' | 'serfWan' | 'server', number>> =>
     ({ http: await freePort(), grpc: await freePort(), serfLan: await freePort(), serfWan: await freePort(), server: await freePort() });
@@ -31,6 +49,7 @@ export async function startConsul(): Promise<ConsulHandle> {
         'agent', '-dev', '-bind', '127.0.0.1', '-client', '127.0.0.1', '-log-level', 'warn',
         '-http-port', String(ports.http), '-grpc-port', String(ports.grpc), '-dns-port', '-1',
         '-serf-lan-port', String(ports.serfLan), '-serf-wan-port', String(ports.serfWan), '-server-port', String(ports.server),
+        ...tlsArgs,
       ],
       { name: 'consul' },
     );
@@ -53,6 +72,7 @@ export async function startConsul(): Promise<ConsulHandle> {
   }
   const handle: ConsulHandle = {
     url: `http://127.0.0.1:${ports.http}`,
+    httpsUrl: options.https ? `https://127.0.0.1:${httpsPort}` : '',
     httpPort: ports.http,
     process: first,
     async restart(options = {}) {

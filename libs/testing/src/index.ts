@@ -5,3 +5,4 @@ export * from './redis';
 export * from './consul';
 export * from './service-process';
 export * from './stack';
+export * from './tls';

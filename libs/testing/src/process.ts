@@ -1,3 +1,4 @@
+import type { ClientTransport } from '@maas/grpc-kit';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -61,4 +62,6 @@ export interface ServiceProcessOptions {
   service: string;
   env: Record<string, string>;
   grpcPort: number;
+  /** How the health check reaches the server (TLS with a client pair when the service serves mutual TLS). */
+  healthTransport?: ClientTransport;
 }

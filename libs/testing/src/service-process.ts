@@ -18,7 +18,7 @@ export async function startServiceProcess(options: ServiceProcessOptions, timeou
   try {
     await waitFor(async () => {
       if (proc.exited()) throw new Error('process exited');
-      return (await checkHealth(`127.0.0.1:${options.grpcPort}`, '', 500)) === 'SERVING';
+      return (await checkHealth(`127.0.0.1:${options.grpcPort}`, '', 500, options.healthTransport)) === 'SERVING';
     }, timeoutMs, `${options.service} SERVING on ${options.grpcPort}`);
   } catch (err) {
     await proc.kill();

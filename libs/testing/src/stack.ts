@@ -6,6 +6,7 @@ import { freePort, waitFor } from './ports';
 import type { ManagedProcess } from './process';
 import { startRedis, startSentinelSet, type RedisHandle, type SentinelSet } from './redis';
 import { startServiceProcess } from './service-process';
+import { httpsRequest, type TestCerts } from './tls';
 
 /** Options for a whole local platform started by a test or a benchmark. */
 export interface StackOptions {
@@ -18,6 +19,9 @@ export interface StackOptions {
   gatewayEnv?: Record<string, string>;
   workerEnv?: Record<string, string>;
   registryEnv?: Record<string, string>;
+  preprocessEnv?: Record<string, string>;
+  /** Run every service with mutual TLS from these certificates (Consul's checks show the caller's pair). */
+  tls?: TestCerts;
   /** Run Redis as a primary + replica under three sentinels; every service connects through Sentinel. */
   sentinel?: boolean;
 }
@@ -60,7 +64,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sentinel = options.sentinel ? await startSentinelSet() : undefined;
   const redis = sentinel ? sentinel.primary : await startRedis();
   const stopRedis = async (): Promise<void> => (sentinel ? sentinel.stop() : redis.stop());
-  const consul = await startConsul().catch(async (err: unknown) => {
+  const tls = options.tls;
+  const consul = await startConsul(tls ? { checkTls: { ca: tls.ca, cert: tls.clientCert, key: tls.clientKey } } : {}).catch(async (err: unknown) => {
     await stopRedis();
     throw err;
   });
@@ -69,10 +74,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     : { MAAS_REDIS_URL: redis.url };
   const baseEnv: Record<string, string> = { ...redisEnv, MAAS_CONSUL_URL: consul.url, MAAS_SHUTDOWN_GRACE_MS: '5000', MAAS_LOG_LEVEL: 'info', ...options.env };
   const started = new Set<ManagedProcess>();
+  const healthTransport = tls?.transport();
+  const tlsEnv = (service: string): Record<string, string> => (tls ? tls.serviceEnv(service) : {});
   /** Starts a service on fixed ports; the handle can restart it on the same ones. */
   const launchOn = async (service: string, grpcPort: number, env: Record<string, string>) => {
     const spawn = async (): Promise<ManagedProcess> => {
-      const proc = await startServiceProcess({ service, grpcPort, env });
+      const proc = await startServiceProcess({ service, grpcPort, env: { ...tlsEnv(service), ...env }, ...(healthTransport ? { healthTransport } : {}) });
       started.add(proc);
       return proc;
     };
@@ -110,7 +117,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
     const workers = [];
     for (let i = 0; i < (options.workers ?? 1); i++) workers.push(await addWorker());
-    const preprocess = options.preprocess ? await launch('preprocess', {}) : undefined;
+    const preprocess = options.preprocess ? await launch('preprocess', { ...options.preprocessEnv }) : undefined;
     const httpPort = await freePort();
     const metricsPort = await freePort();
     const gatewayGrpc = await freePort();
@@ -118,7 +125,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // SERVING means the gateway's ports are up; ready also means it has discovered a registry and a worker
     // (a stack started without workers, which adds them later, cannot be ready yet).
     if (workers.length > 0) {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${httpPort}/v2/health/ready`)).ok, 30_000, 'gateway ready (registry and worker discovered)');
+      const agent = tls?.httpsAgent();
+      const ready = async (): Promise<boolean> =>
+        agent ? (await httpsRequest(`https://127.0.0.1:${httpPort}/v2/health/ready`, agent)).status === 200 : (await fetch(`http://127.0.0.1:${httpPort}/v2/health/ready`)).ok;
+      await waitFor(ready, 30_000, 'gateway ready (registry and worker discovered)');
+      agent?.destroy();
     }
     return {
       redis,
@@ -128,7 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       registry,
       workers,
       ...(preprocess ? { preprocess } : {}),
-      gateway: Object.assign(gw, { grpcAddress: `127.0.0.1:${gatewayGrpc}`, httpUrl: `http://127.0.0.1:${httpPort}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` }),
+      gateway: Object.assign(gw, { grpcAddress: `127.0.0.1:${gatewayGrpc}`, httpUrl: `${tls ? 'https' : 'http'}://127.0.0.1:${httpPort}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` }),
       baseEnv,
       addWorker,
       stop: stopAll,

@@ -1,4 +1,4 @@
-import { isServiceError } from '@maas/errors';
+import { isServiceError, MaasError } from '@maas/errors';
 
 /** A failure the CLI reports in one line and exits non-zero for (no stack trace). */
 export class CliError extends Error {
@@ -16,6 +16,10 @@ export function describeError(err: unknown): string {
   if (isServiceError(err)) {
     const code = Object.entries(STATUS_NAMES).find(([, n]) => n === err.code)?.[0] ?? String(err.code);
     return `${err.details || err.message} (${code})`;
+  }
+  if (err instanceof MaasError) {
+    const code = Object.entries(STATUS_NAMES).find(([, n]) => n === err.code)?.[0] ?? String(err.code);
+    return `${err.message} (${code})`;
   }
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { callUnary, createClient, deadlineIn } from '@maas/grpc-kit';
+import { callUnary, createClient, deadlineIn, PLAINTEXT, type ClientTransport } from '@maas/grpc-kit';
 import { INFERENCE_PROTO_FILES, loadGrpcObject, type GRPCInferenceServiceClient, type InferenceProtoGrpcType } from '@maas/protos';
 
 /** Default gateway gRPC address; $MAAS_GATEWAY_ADDRESS overrides it. */
@@ -17,9 +17,9 @@ export interface RawOutput {
 export class GatewayConnection {
   private readonly client: GRPCInferenceServiceClient;
 
-  constructor(address: string, private readonly apiKey: string | undefined) {
+  constructor(address: string, private readonly apiKey: string | undefined, transport: ClientTransport = PLAINTEXT) {
     const { grpcObject } = loadGrpcObject<InferenceProtoGrpcType>(INFERENCE_PROTO_FILES);
-    this.client = createClient(grpcObject.inference.GRPCInferenceService, address);
+    this.client = createClient(grpcObject.inference.GRPCInferenceService, address, { transport });
   }
 
   private metadata(): grpc.Metadata {

@@ -1,3 +1,4 @@
+import { authSettings } from '@maas/auth';
 import { boolean, decimal, integer, port, string } from '@maas/config';
 import { redisSettings } from '@maas/queue';
 
@@ -8,8 +9,7 @@ export const gatewaySettings = {
   gatewayId: string('', 'id of this gateway instance (its reply stream); default <host>-<grpc port>'),
   queueMaxDepth: integer(1000, 'per model version: jobs waiting or running before new ones are refused with RESOURCE_EXHAUSTED', 1, 1_000_000),
   defaultTimeoutMs: integer(30_000, 'deadline for requests that carry none', 1, 3_600_000),
-  authEnabled: boolean(false, 'require API keys (on by default in the Helm chart)'),
-  authKeysFile: string('', 'JSON file of API keys: [{"sha256": "<hex of the key>", "tenant": "t", "models": ["*"], "rateLimitPerSecond": 50, "burst": 100}]'),
+  ...authSettings,
   rateLimitPerSecond: decimal(0, 'default per-key request rate (0 = unlimited); a key entry may override it'),
   rateLimitBurst: integer(0, 'default per-key burst (0 = same as the rate)', 0, 1_000_000),
   localPostprocess: boolean(true, 'run pipelines\' postprocessing (softmax, top-k with labels, CTC decode) in the gateway, saving a round trip to maas-preprocess per request; false = always call maas-preprocess'),

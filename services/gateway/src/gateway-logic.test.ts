@@ -1,10 +1,6 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { ConfigError, InvalidArgumentError, PermissionDeniedError, UnauthenticatedError } from '@maas/errors';
+import { InvalidArgumentError } from '@maas/errors';
 import type { RegistryModelVersion } from '@maas/protos';
 import type { Tensor } from '@maas/tensor';
-import { Authenticator, authorizeModel, hashApiKey } from './auth';
 import { parseVersionSelector, pickTarget, type ResolvedModel } from './model-catalog';
 import { modelConfig } from './model-info';
 import { validateAgainstModel } from './validate';
@@ -66,33 +62,6 @@ describe('validation against model metadata', () => {
     ['unknown output', [fp32('x', [1, 4])], ['logits'], /unknown output "logits"/],
   ])('refuses %s', (_name, inputs, outputs, message) => {
     expect(() => validateAgainstModel(version(), inputs as Tensor[], outputs as string[])).toThrow(message as RegExp);
-  });
-});
-
-describe('auth', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keys-'));
-  const file = path.join(dir, 'keys.json');
-  fs.writeFileSync(file, JSON.stringify([{ sha256: hashApiKey('secret-a'), tenant: 'team-a', models: ['mlp'] }]));
-  const auth = new Authenticator(true, file);
-
-  it('maps a hashed key to its tenant', () => {
-    expect(auth.authenticate((h) => (h === 'authorization' ? 'Bearer secret-a' : undefined))).toMatchObject({ tenant: 'team-a', models: ['mlp'] });
-    expect(auth.authenticate((h) => (h === 'x-api-key' ? 'secret-a' : undefined)).tenant).toBe('team-a');
-  });
-  it('refuses missing and unknown keys', () => {
-    expect(() => auth.authenticate(() => undefined)).toThrow(UnauthenticatedError);
-    expect(() => auth.authenticate(() => 'Bearer nope')).toThrow(/unknown API key/);
-  });
-  it('checks model access by key list or owning tenant', () => {
-    const p = auth.authenticate(() => 'Bearer secret-a');
-    expect(() => authorizeModel(p, 'mlp', '')).not.toThrow();
-    expect(() => authorizeModel(p, 'other', 'team-a')).not.toThrow();
-    expect(() => authorizeModel(p, 'other', 'team-b')).toThrow(PermissionDeniedError);
-  });
-  it('needs a keys file when enabled, and stores no clear keys', () => {
-    expect(() => new Authenticator(true, '')).toThrow(ConfigError);
-    fs.writeFileSync(file, JSON.stringify([{ key: 'clear', tenant: 't' }]));
-    expect(() => new Authenticator(true, file)).toThrow(/needs "sha256"/);
   });
 });
 

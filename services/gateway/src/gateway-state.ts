@@ -4,7 +4,7 @@ import type { RegistryModelVersion } from '@maas/protos';
 import type { InferenceService } from './infer';
 import type { PreprocessPipeline } from './pipeline-client';
 import { parseVersionSelector, type ModelCatalog } from './model-catalog';
-import type { RegistryClient } from './registry-client';
+import type { RegistryClient } from '@maas/registry-client';
 import type { ModelRepository } from './model-repository';
 import type { StatisticsStore, VersionStatistics } from './statistics';
 

@@ -6,6 +6,7 @@ import type { GRPCInferenceServiceHandlers, ModelInferRequest__Output } from '@m
 import type { Authenticator } from './auth';
 import type { GatewayState } from './gateway-state';
 import type { InferRequest } from './infer';
+import type { TenantIsolation } from './tenant-isolation';
 import { modelConfig, modelMetadata } from './model-info';
 
 /** Reads a header from gRPC metadata. */
@@ -30,7 +31,7 @@ const unimplemented = (what: string) =>
   });
 
 /** The GRPCInferenceService implementation: Open Inference Protocol v2 plus Triton's extensions. */
-export function inferenceHandlers(state: GatewayState, auth: Authenticator, logger: Logger): GRPCInferenceServiceHandlers {
+export function inferenceHandlers(state: GatewayState, auth: Authenticator, isolation: TenantIsolation, logger: Logger): GRPCInferenceServiceHandlers {
   const infer = async (req: ModelInferRequest__Output, call: { metadata: grpc.Metadata; getDeadline(): grpc.Deadline; cancelled?: boolean }, signal?: AbortSignal) => {
     const principal = auth.authenticate(metadataHeader(call));
     return state.inference.infer(req as unknown as InferRequest, {
@@ -46,23 +47,25 @@ export function inferenceHandlers(state: GatewayState, auth: Authenticator, logg
     ServerLive: unary(async () => ({ live: true })),
     ServerReady: unary(async () => ({ ready: state.isReady() })),
     ModelReady: unary(async (req, call) => {
-      auth.authenticate(metadataHeader(call));
+      if (!(await isolation.isVisible(auth.authenticate(metadataHeader(call)), req.name))) return { ready: false };
       return { ready: await state.modelReady(req.name, req.version) };
     }),
     ServerMetadata: unary(async () => state.serverMetadata()),
     ModelMetadata: unary(async (req, call) => {
-      auth.authenticate(metadataHeader(call));
+      await isolation.assertVisible(auth.authenticate(metadataHeader(call)), req.name);
       const { version, allVersions } = await state.describe(req.name, req.version);
       return modelMetadata(version, allVersions);
     }),
     ModelConfig: unary(async (req, call) => {
-      auth.authenticate(metadataHeader(call));
+      await isolation.assertVisible(auth.authenticate(metadataHeader(call)), req.name);
       const { version } = await state.describe(req.name, req.version);
       return { config: modelConfig(version) };
     }),
     ModelStatistics: unary(async (req, call) => {
-      auth.authenticate(metadataHeader(call));
-      return state.statistics(req.name, req.version);
+      const principal = auth.authenticate(metadataHeader(call));
+      if (req.name !== '') await isolation.assertVisible(principal, req.name);
+      const stats = await state.statistics(req.name, req.version);
+      return { ...stats, model_stats: await isolation.filter(principal, stats.model_stats, (s) => s.name) };
     }),
     ModelInfer: unary(async (req, call) => {
       // grpc-js also emits 'cancelled' after a normal finish: only a cancel before the answer counts.
@@ -114,16 +117,16 @@ export function inferenceHandlers(state: GatewayState, auth: Authenticator, logg
         }),
     ),
     RepositoryIndex: unary(async (req, call) => {
-      auth.authenticate(metadataHeader(call));
-      return { models: await state.repositoryIndex(req.ready) };
+      const principal = auth.authenticate(metadataHeader(call));
+      return { models: await isolation.filter(principal, await state.repositoryIndex(req.ready), (row) => row.name) };
     }),
     RepositoryModelLoad: unary(async (req, call) => {
-      auth.authenticate(metadataHeader(call));
+      isolation.requireAdmin(auth.authenticate(metadataHeader(call)), 'RepositoryModelLoad');
       await state.loadModel(req.model_name, deadlineOf(call, state.defaultTimeoutMs));
       return {};
     }),
     RepositoryModelUnload: unary(async (req, call) => {
-      auth.authenticate(metadataHeader(call));
+      isolation.requireAdmin(auth.authenticate(metadataHeader(call)), 'RepositoryModelUnload');
       await state.unloadModel(req.model_name, deadlineOf(call, state.defaultTimeoutMs));
       return {};
     }),

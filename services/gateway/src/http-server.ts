@@ -2,13 +2,15 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { NotFoundError, toGrpcStatus } from '@maas/errors';
-import { statusName } from '@maas/grpc-kit';
+import { statusName, type TlsFiles } from '@maas/grpc-kit';
 import type { Logger } from '@maas/logging';
 import type { Authenticator } from './auth';
 import type { GatewayState } from './gateway-state';
 import { INFERENCE_HEADER_CONTENT_LENGTH, encodeInferResponse, parseInferRequest } from './http-codec';
 import type { InferRequest } from './infer';
+import { createGatewayHttpServer, type GatewayHttpServer } from './http-tls';
 import { modelConfig, modelMetadata } from './model-info';
+import type { TenantIsolation } from './tenant-isolation';
 
 /** gRPC status → HTTP status for the REST binding. */
 const HTTP_STATUS: Partial<Record<GrpcStatus, number>> = {
@@ -80,7 +82,7 @@ const json = (res: http.ServerResponse, statusCode: number, body: unknown): void
 const MODEL_ROUTE = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(\/ready|\/infer|\/config|\/stats)?$/;
 
 /** The Open Inference Protocol REST binding on one HTTP server. */
-export function createHttpServer(state: GatewayState, auth: Authenticator, logger: Logger, maxBodyBytes: number): http.Server {
+export function createHttpServer(state: GatewayState, auth: Authenticator, isolation: TenantIsolation, logger: Logger, maxBodyBytes: number, tls?: TlsFiles): GatewayHttpServer {
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://gateway');
     const path = url.pathname.replace(/\/+$/, '') || '/';
@@ -96,18 +98,19 @@ export function createHttpServer(state: GatewayState, auth: Authenticator, logge
     }
     if (method === 'GET' && path === '/v2') return json(res, 200, state.serverMetadata());
     if (method === 'GET' && path === '/v2/models/stats') {
-      auth.authenticate(header);
-      return json(res, 200, await state.statistics('', ''));
+      const principal = auth.authenticate(header);
+      const stats = await state.statistics('', '');
+      return json(res, 200, { ...stats, model_stats: await isolation.filter(principal, stats.model_stats, (s) => s.name) });
     }
     if (method === 'POST' && path === '/v2/repository/index') {
-      auth.authenticate(header);
+      const principal = auth.authenticate(header);
       const body = await readBody(req, maxBodyBytes);
       const ready = body.length > 0 ? Boolean((JSON.parse(body.toString('utf8')) as { ready?: boolean }).ready) : false;
-      return json(res, 200, await state.repositoryIndex(ready));
+      return json(res, 200, await isolation.filter(principal, await state.repositoryIndex(ready), (row) => row.name));
     }
     const repo = /^\/v2\/repository\/models\/([^/]+)\/(load|unload)$/.exec(path);
     if (method === 'POST' && repo) {
-      auth.authenticate(header);
+      isolation.requireAdmin(auth.authenticate(header), repo[2] === 'load' ? 'RepositoryModelLoad' : 'RepositoryModelUnload');
       const name = decodeURIComponent(repo[1]!);
       const deadline = Date.now() + state.defaultTimeoutMs;
       await (repo[2] === 'load' ? state.loadModel(name, deadline) : state.unloadModel(name, deadline));
@@ -141,18 +144,22 @@ export function createHttpServer(state: GatewayState, auth: Authenticator, logge
       return;
     }
     if (method !== 'GET') throw new NotFoundError(`no route for ${method} ${path}`);
-    auth.authenticate(header);
+    const principal = auth.authenticate(header);
     if (action === '/ready') {
-      const ready = await state.modelReady(model, version);
+      const ready = (await isolation.isVisible(principal, model)) && (await state.modelReady(model, version));
       return json(res, ready ? 200 : 400, ready ? { name: model, ready } : { name: model, ready, error: `model "${model}" is not ready: see /v2/repository/index for why` });
     }
-    if (action === '/stats') return json(res, 200, await state.statistics(model, version));
+    await isolation.assertVisible(principal, model);
+    if (action === '/stats') {
+      const stats = await state.statistics(model, version);
+      return json(res, 200, { ...stats, model_stats: await isolation.filter(principal, stats.model_stats, (s) => s.name) });
+    }
     const described = await state.describe(model, version);
     if (action === '/config') return json(res, 200, modelConfig(described.version));
     return json(res, 200, modelMetadata(described.version, described.allVersions));
   };
 
-  const server = http.createServer((req, res) => {
+  const server = createGatewayHttpServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
@@ -170,7 +177,7 @@ export function createHttpServer(state: GatewayState, auth: Authenticator, logge
       if (s.code === GrpcStatus.INTERNAL) logger.error({ err, path: req.url }, 'http request failed');
       json(res, HTTP_STATUS[s.code] ?? 500, { error: s.details, code: statusName(s.code) });
     });
-  });
+  }, tls, logger);
   // Requests Node cannot parse (bad request line or headers, headers too large) get a JSON error too.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
@@ -185,7 +192,7 @@ export function createHttpServer(state: GatewayState, auth: Authenticator, logge
 }
 
 /** Starts listening; resolves with the bound port. */
-export async function listenHttp(server: http.Server, host: string, port: number): Promise<number> {
+export async function listenHttp(server: GatewayHttpServer, host: string, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { NotFoundError, UnavailableError } from '@maas/errors';
 import { silentLogger } from '@maas/logging';
 import { ModelCatalog } from './model-catalog';
-import type { RegistryClient } from './registry-client';
+import type { RegistryClient } from '@maas/registry-client';
 
 /** A registry in memory (pure logic: the catalog's caching, not the registry, is under test). */
 class FakeRegistry {

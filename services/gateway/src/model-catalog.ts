@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { InvalidArgumentError, MaasError, NotFoundError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
 import type { RegistryModelVersion, RegistryWatchEvent } from '@maas/protos';
-import type { RegistryClient } from './registry-client';
+import type { RegistryClient } from '@maas/registry-client';
 
 /** A model address resolved to the versions to serve, with their canary weights. */
 export interface ResolvedModel {

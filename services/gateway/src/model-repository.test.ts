@@ -1,7 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { NotFoundError } from '@maas/errors';
 import { ModelRepository } from './model-repository';
-import type { RegistryClient } from './registry-client';
+import type { RegistryClient } from '@maas/registry-client';
 import type { ResidencyView, WorkerResidency } from './residency';
 
 // The load/unload decisions over residency records that change between reads (fakes: the e2e test runs real workers).

@@ -1,6 +1,6 @@
 import { DeadlineExceededError, UnavailableError } from '@maas/errors';
 import { errorFromResult } from './infer';
-import type { RegistryClient } from './registry-client';
+import type { RegistryClient } from '@maas/registry-client';
 import { versionState, type ResidencyView, type VersionState, type WorkerResidency } from './residency';
 
 /** One row of RepositoryIndex. */

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { Balancer, type InstanceProvider } from '@maas/discovery';
 import { InvalidArgumentError, fromServiceError, isServiceError } from '@maas/errors';
-import { callUnary, createClient, deadlineIn } from '@maas/grpc-kit';
+import { callUnary, createClient, deadlineIn, type ClientTransport } from '@maas/grpc-kit';
 import {
   loadGrpcObject,
   PREPROCESS_PROTO_FILES,
@@ -20,7 +20,7 @@ import type { WireTensor } from '@maas/queue';
 import { decodeBytesElements, decodeRaw, toRawTensor, type Tensor } from '@maas/tensor';
 import type { InferContext, PipelineRunner, PipelineState } from './infer';
 import { LocalPostCache } from './local-post-cache';
-import type { RegistryClient } from './registry-client';
+import type { RegistryClient } from '@maas/registry-client';
 
 const toWire = (t: PreprocessTensor__Output): WireTensor => ({ name: t.name, datatype: t.datatype, shape: t.shape.map(Number), data: t.raw_contents });
 const fromWire = (t: WireTensor) => ({ name: t.name, datatype: t.datatype, shape: t.shape, raw_contents: t.data });
@@ -56,13 +56,13 @@ export class PreprocessPipeline implements PipelineRunner {
    * are not loaded here (first load over 2 s, or failed: retried after 30 s and logged once per failure),
    * requests use the service's Postprocess instead.
    */
-  constructor(provider: InstanceProvider, private readonly timeoutMs = 10_000, private readonly localPost?: LocalPostOptions) {
+  constructor(provider: InstanceProvider, transport: ClientTransport, private readonly timeoutMs = 10_000, private readonly localPost?: LocalPostOptions) {
     this.posts = new LocalPostCache<Pipeline>({
       onFailure: (key, err) => localPost?.logger.warn({ pipeline: key.split('|', 2).join(' v'), err: err.message }, 'postprocessing cannot run in the gateway (retrying in 30 s); using maas-preprocess meanwhile'),
     });
     const { grpcObject } = loadGrpcObject<PreprocessProtoGrpcType>(PREPROCESS_PROTO_FILES);
     const Ctor = grpcObject.maas.preprocess.v1.Preprocessor;
-    this.balancer = new Balancer(provider, (address) => createClient(Ctor, address));
+    this.balancer = new Balancer(provider, (address) => createClient(Ctor, address, { transport, service: 'maas-preprocess' }));
   }
 
   private async call<Res>(method: 'Preprocess' | 'Postprocess' | 'DescribePipeline', request: object, deadlineUnixMs: number): Promise<Res> {

@@ -3,5 +3,4 @@ export * from './config';
 export * from './metrics';
 export * from './handlers';
 export * from './pipeline-source';
-export * from './registry-client';
 export * from './wire';

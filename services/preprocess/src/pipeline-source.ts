@@ -3,7 +3,7 @@ import type { Logger } from '@maas/logging';
 import { loadPipeline, referencedFiles, validatePipelineSpec, type Pipeline } from '@maas/pipeline';
 import type { PipelineRef__Output } from '@maas/protos';
 import type { PreprocessMetrics } from './metrics';
-import type { PipelineRegistryClient } from './registry-client';
+import type { RegistryClient } from '@maas/registry-client';
 
 /** Watch events after which a cached pipeline of that model (version) is stale. */
 const INVALIDATING_EVENTS = new Set(['CONFIG_CHANGED', 'VERSION_REMOVED', 'MODEL_DELETED']);
@@ -27,7 +27,7 @@ export class PipelineSource {
   private closed = false;
 
   constructor(
-    private readonly registry: PipelineRegistryClient | undefined,
+    private readonly registry: RegistryClient | undefined,
     private readonly options: { cacheSize: number; watchRetryMs: number; logger: Logger; metrics: PreprocessMetrics },
   ) {}
 

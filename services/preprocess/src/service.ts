@@ -1,12 +1,12 @@
 import { createProvider, type InstanceProvider } from '@maas/discovery';
 import { ConfigError } from '@maas/errors';
 import { loadGrpcObject, PREPROCESS_PROTO_FILES, type PreprocessProtoGrpcType } from '@maas/protos';
+import { RegistryClient } from '@maas/registry-client';
 import type { ServiceDefinition } from '@maas/runtime';
 import { preprocessSettings } from './config';
 import { preprocessHandlers } from './handlers';
 import { createPreprocessMetrics } from './metrics';
 import { PipelineSource } from './pipeline-source';
-import { PipelineRegistryClient } from './registry-client';
 
 /** Full proto name of the service (also its health-check name). */
 export const PREPROCESSOR_SERVICE_NAME = 'maas.preprocess.v1.Preprocessor';
@@ -21,7 +21,7 @@ export const preprocessService: ServiceDefinition<typeof preprocessSettings> = {
   summary: 'maas preprocessing: declarative per-model pre/post-processing pipelines over gRPC (maas.preprocess.v1).',
   defaultPorts: { grpcPort: 8201, metricsPort: 8202 },
   settings: preprocessSettings,
-  setup: async ({ config, logger, registry, server }) => {
+  setup: async ({ config, logger, registry, server, transport }) => {
     const metrics = createPreprocessMetrics(registry);
     let provider: InstanceProvider | undefined;
     try {
@@ -30,7 +30,7 @@ export const preprocessService: ServiceDefinition<typeof preprocessSettings> = {
       if (!(err instanceof ConfigError)) throw err;
       logger.warn('no maas-registry peer configured: only inline pipeline specs (spec_json) are served');
     }
-    const registryClient = provider && new PipelineRegistryClient(provider, config.preprocessRegistryTimeoutMs);
+    const registryClient = provider && new RegistryClient({ provider, transport, apiKey: config.apiKey, timeoutMs: config.preprocessRegistryTimeoutMs });
     const source = new PipelineSource(registryClient, {
       cacheSize: config.preprocessPipelineCacheSize,
       watchRetryMs: config.preprocessWatchRetryMs,

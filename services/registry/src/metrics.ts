@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from '@maas/metrics';
 import type { Repository } from './repository';
 
 /** Upload outcomes (bounded label values). */
-export type UploadOutcome = 'ok' | 'invalid' | 'checksum_mismatch' | 'too_large' | 'aborted' | 'error';
+export type UploadOutcome = 'ok' | 'invalid' | 'checksum_mismatch' | 'too_large' | 'aborted' | 'denied' | 'error';
 
 /** The registry's own metrics. */
 export interface RegistryMetrics {
@@ -48,7 +48,7 @@ export function registryMetrics(registry: Registry, repository: () => Repository
     }),
     uploadsTotal: new Counter({
       name: 'maas_registry_uploads_total',
-      help: 'Version uploads by outcome (ok, invalid, checksum_mismatch, too_large, aborted, error)',
+      help: 'Version uploads by outcome (ok, invalid, checksum_mismatch, too_large, aborted, denied, error)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

@@ -43,7 +43,10 @@ export type ChangeKind = Exclude<WatchEventKind__Output, 'WATCH_EVENT_KIND_UNSPE
 export interface EventRecord {
   seq: number;
   unix_ms: number;
+  /** Who made the change: the authenticated identity `<tenant>/<key id>`, or with auth off the caller's claim. */
   actor: string;
+  /** With auth on, the name the caller claimed (`x-maas-actor`), recorded beside the identity; never trusted. */
+  actor_note?: string;
   /** The RPC that made the change (UploadVersion, SetAlias, ...). */
   action: string;
   kind: ChangeKind;

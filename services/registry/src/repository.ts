@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
 import type { Alias__Output, AliasTarget, CreateModelRequest__Output, Model__Output, ResolveResponse__Output, VersionConfig__Output } from '@maas/protos';
+import type { Actor } from './actor';
 import { applyRollback, applySet, describeTargets, validateTargets } from './aliases';
 import { EventLog, type NewEvent } from './event-log';
 import { fsyncDir, removeTreeAtomic, renameDurable, writeJsonAtomic } from './fs-atomic';
@@ -100,8 +101,10 @@ export class Repository {
     return { ...record, latest_version: versions.at(-1) ?? 0, versions };
   }
 
-  private emit(event: Omit<NewEvent, 'version' | 'alias' | 'detail'> & Partial<NewEvent>): Promise<EventRecord> {
-    return this.events.append({ version: 0, alias: '', detail: {}, ...event });
+  /** Appends the change to the log; the actor's id is who did it, its note (a claimed name) is kept beside it. */
+  private emit(event: Omit<NewEvent, 'version' | 'alias' | 'detail' | 'actor' | 'actor_note'> & Partial<Omit<NewEvent, 'actor'>> & { actor: Actor }): Promise<EventRecord> {
+    const { actor, ...rest } = event;
+    return this.events.append({ version: 0, alias: '', detail: {}, ...rest, actor: actor.id, ...(actor.note !== '' ? { actor_note: actor.note } : {}) });
   }
 
   private async writeModelRecord(record: ModelRecord): Promise<void> {
@@ -115,12 +118,12 @@ export class Repository {
   // ---- models -------------------------------------------------------------------------------------------
 
   /** Creates a model (ALREADY_EXISTS when the name is taken). */
-  createModel(request: CreateModelRequest__Output, actor: string): Promise<Model__Output> {
+  createModel(request: CreateModelRequest__Output, actor: Actor): Promise<Model__Output> {
     validateModelName(request.name);
     return this.mutex.run(async () => this.toModel(await this.createModelLocked(request, actor, 'CreateModel')));
   }
 
-  private async createModelLocked(request: Pick<CreateModelRequest__Output, 'name' | 'description' | 'tags' | 'owner_tenant'>, actor: string, action: string): Promise<ModelState> {
+  private async createModelLocked(request: Pick<CreateModelRequest__Output, 'name' | 'description' | 'tags' | 'owner_tenant'>, actor: Actor, action: string): Promise<ModelState> {
     if (this.models.has(request.name)) throw new AlreadyExistsError(`model ${JSON.stringify(request.name)} already exists`);
     const record: ModelRecord = {
       name: request.name,
@@ -147,6 +150,11 @@ export class Repository {
     return this.toModel(this.state(name));
   }
 
+  /** The owner tenant of a model; undefined when there is no such model. */
+  ownerOf(name: string): string | undefined {
+    return this.models.get(name)?.record.owner_tenant;
+  }
+
   /** Every model (of one tenant when ownerTenant is set), by name. */
   listModels(ownerTenant = ''): Model__Output[] {
     return [...this.models.values()]
@@ -156,7 +164,7 @@ export class Repository {
   }
 
   /** Deletes a model and every version; refused while an alias points at a version, unless force. */
-  deleteModel(name: string, force: boolean, actor: string): Promise<void> {
+  deleteModel(name: string, force: boolean, actor: Actor): Promise<void> {
     return this.mutex.run(async () => {
       const state = this.state(name);
       const aliases = [...state.aliases.values()].filter((a) => a.targets.length > 0);
@@ -186,7 +194,7 @@ export class Repository {
    * folder into `<model>/<version>` (the one step that makes it visible), then records it, and moves the
    * requested alias. Concurrent uploads to one model get distinct numbers because this runs under the mutex.
    */
-  commitVersion(staged: StagedVersion, actor: string): Promise<VersionRecord> {
+  commitVersion(staged: StagedVersion, actor: Actor): Promise<VersionRecord> {
     return this.mutex.run(async () => {
       let state = this.models.get(staged.model);
       if (!state) {
@@ -224,7 +232,7 @@ export class Repository {
   }
 
   /** Deletes a version; refused while an alias points at it. */
-  deleteVersion(model: string, version: number, actor: string): Promise<void> {
+  deleteVersion(model: string, version: number, actor: Actor): Promise<void> {
     return this.mutex.run(async () => {
       const state = this.state(model);
       this.versionRecord(state, version);
@@ -241,7 +249,7 @@ export class Repository {
   }
 
   /** Replaces a version's config (validated by the caller against the model's batch dim). */
-  updateVersionConfig(model: string, version: number, config: VersionConfig__Output, actor: string): Promise<VersionRecord> {
+  updateVersionConfig(model: string, version: number, config: VersionConfig__Output, actor: Actor): Promise<VersionRecord> {
     return this.mutex.run(async () => {
       const state = this.state(model);
       const current = this.versionRecord(state, version);
@@ -268,15 +276,15 @@ export class Repository {
 
   // ---- aliases ------------------------------------------------------------------------------------------
 
-  private async setAliasLocked(state: ModelState, name: string, targets: readonly AliasTarget[], actor: string, action: string): Promise<AliasRecord> {
+  private async setAliasLocked(state: ModelState, name: string, targets: readonly AliasTarget[], actor: Actor, action: string): Promise<AliasRecord> {
     validateAliasName(name);
     const model = state.record.name;
     const valid = validateTargets(model, name, targets, (v) => state.versions.has(v));
-    const record = applySet(state.aliases.get(name), model, name, valid, actor, Date.now(), this.aliasHistoryEntries);
+    const record = applySet(state.aliases.get(name), model, name, valid, actor.id, Date.now(), this.aliasHistoryEntries);
     return this.saveAlias(state, record, action, actor);
   }
 
-  private async saveAlias(state: ModelState, record: AliasRecord, action: string, actor: string): Promise<AliasRecord> {
+  private async saveAlias(state: ModelState, record: AliasRecord, action: string, actor: Actor): Promise<AliasRecord> {
     const previous = state.aliases.get(record.name);
     state.aliases.set(record.name, record);
     try {
@@ -299,7 +307,7 @@ export class Repository {
   }
 
   /** Points an alias at one or more versions (a traffic split for canaries). */
-  setAlias(model: string, name: string, targets: readonly AliasTarget[], actor: string): Promise<Alias__Output> {
+  setAlias(model: string, name: string, targets: readonly AliasTarget[], actor: Actor): Promise<Alias__Output> {
     return this.mutex.run(async () => toAlias(await this.setAliasLocked(this.state(model), name, targets, actor, 'SetAlias')));
   }
 
@@ -321,7 +329,7 @@ export class Repository {
   }
 
   /** Removes an alias. */
-  deleteAlias(model: string, name: string, actor: string): Promise<void> {
+  deleteAlias(model: string, name: string, actor: Actor): Promise<void> {
     return this.mutex.run(async () => {
       const state = this.state(model);
       const record = this.aliasRecord(state, name);
@@ -337,10 +345,10 @@ export class Repository {
   }
 
   /** Moves an alias back to its previous targets. */
-  rollbackAlias(model: string, name: string, actor: string): Promise<Alias__Output> {
+  rollbackAlias(model: string, name: string, actor: Actor): Promise<Alias__Output> {
     return this.mutex.run(async () => {
       const state = this.state(model);
-      const rolled = applyRollback(this.aliasRecord(state, name), actor, Date.now(), (v) => state.versions.has(v));
+      const rolled = applyRollback(this.aliasRecord(state, name), actor.id, Date.now(), (v) => state.versions.has(v));
       return toAlias(await this.saveAlias(state, rolled, 'RollbackAlias', actor));
     });
   }

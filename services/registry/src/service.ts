@@ -1,5 +1,7 @@
+import { Authenticator } from '@maas/auth';
 import { loadGrpcObject, type RegistryProtoGrpcType } from '@maas/protos';
 import type { ServiceDefinition } from '@maas/runtime';
+import { RegistryAccess } from './access';
 import { registrySettings } from './config';
 import { registryHandlers } from './grpc-service';
 import { registryMetrics } from './metrics';
@@ -27,8 +29,10 @@ export const registryService: ServiceDefinition<typeof registrySettings> = {
       beginShutdown = resolve;
     });
     const { packageDefinition, grpcObject } = loadGrpcObject<RegistryProtoGrpcType>(['maas/registry/v1/registry.proto']);
+    const auth = new Authenticator({ enabled: config.authEnabled, keysFile: config.authKeysFile, logger });
     const handlers = registryHandlers({
       repository,
+      access: new RegistryAccess(auth, (model) => repository.ownerOf(model)),
       metrics,
       logger,
       maxArtifactBytes: config.registryMaxArtifactBytes,
@@ -41,7 +45,10 @@ export const registryService: ServiceDefinition<typeof registrySettings> = {
       tags: ['v1'],
       meta: { root: repository.root },
       drain: async () => beginShutdown(),
-      close: () => repository.close(),
+      close: async () => {
+        auth.close();
+        await repository.close();
+      },
     };
   },
 };

@@ -3,10 +3,10 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ServerReadableStream } from '@grpc/grpc-js';
-import { CancelledError, DeadlineExceededError, FailedPreconditionError, InvalidArgumentError, MaasError, NotFoundError } from '@maas/errors';
+import { CancelledError, DeadlineExceededError, FailedPreconditionError, InvalidArgumentError, MaasError, NotFoundError, PermissionDeniedError, UnauthenticatedError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
 import type { ArtifactFile__Output, ModelVersion__Output, UploadMetadata__Output, UploadVersionRequest__Output, VersionConfig__Output } from '@maas/protos';
-import { actorOf } from './actor';
+import type { Actor } from './actor';
 import { fsyncDir } from './fs-atomic';
 import { messageReader, type MessageReader } from './message-reader';
 import type { RegistryMetrics, UploadOutcome } from './metrics';
@@ -23,6 +23,13 @@ export interface UploadDeps {
   logger: Logger;
   maxArtifactBytes: number;
   idleTimeoutMs: number;
+  /** The authenticated caller, as the audit log records it. */
+  actor: Actor;
+  /**
+   * Checks the caller may add a version to `model` (PERMISSION_DENIED otherwise) once the metadata is read,
+   * before any byte is stored; returns the owner tenant for a model the upload creates.
+   */
+  authorize: (model: string, requestedOwnerTenant: string) => string;
 }
 
 /** Upload metadata, checked. */
@@ -118,6 +125,7 @@ function outcomeOf(err: unknown): UploadOutcome {
     const tagged = err.details['outcome'];
     if (typeof tagged === 'string') return tagged as UploadOutcome;
     if (err instanceof CancelledError || err instanceof DeadlineExceededError) return 'aborted';
+    if (err instanceof PermissionDeniedError || err instanceof UnauthenticatedError) return 'denied';
     if (err instanceof InvalidArgumentError || err instanceof FailedPreconditionError || err instanceof NotFoundError) return 'invalid';
   }
   return 'error';
@@ -131,7 +139,7 @@ function outcomeOf(err: unknown): UploadOutcome {
  */
 export async function handleUpload(call: ServerReadableStream<UploadVersionRequest__Output, ModelVersion__Output>, deps: UploadDeps): Promise<ModelVersion__Output> {
   const startedMs = performance.now();
-  const actor = actorOf(call.metadata);
+  const actor = deps.actor;
   let outcome: UploadOutcome = 'error';
   let stagingDir: string | undefined;
   let model = '';
@@ -142,6 +150,7 @@ export async function handleUpload(call: ServerReadableStream<UploadVersionReque
     const plan = checkMetadata(first.metadata, deps.maxArtifactBytes);
     model = plan.model;
     deps.repository.checkUploadTarget(plan.model, plan.createModel);
+    const ownerTenant = deps.authorize(plan.model, plan.ownerTenant);
     stagingDir = await fs.mkdtemp(path.join(deps.repository.tempDir, `upload-${plan.model}-`));
     const artifact = path.join(stagingDir, plan.kind === 'bundle' ? 'bundle.tar' : 'model.onnx');
     const received = await receiveArtifact(messages, artifact, plan, deps.maxArtifactBytes);
@@ -171,17 +180,17 @@ export async function handleUpload(call: ServerReadableStream<UploadVersionReque
           files,
         },
         alias: plan.alias,
-        createModel: plan.createModel ? { owner_tenant: plan.ownerTenant } : undefined,
+        createModel: plan.createModel ? { owner_tenant: ownerTenant } : undefined,
       },
       actor,
     );
     stagingDir = undefined;
     outcome = 'ok';
-    deps.logger.info({ model: record.model, version: record.version, sizeBytes: record.size_bytes, actor }, 'version uploaded');
+    deps.logger.info({ model: record.model, version: record.version, sizeBytes: record.size_bytes, actor: actor.id }, 'version uploaded');
     return record;
   } catch (err) {
     outcome = outcomeOf(err);
-    deps.logger.info({ model, outcome, actor, err: (err as Error).message }, 'upload refused');
+    deps.logger.info({ model, outcome, actor: actor.id, err: (err as Error).message }, 'upload refused');
     throw err;
   } finally {
     if (stagingDir) await fs.rm(stagingDir, { recursive: true, force: true });

@@ -37,7 +37,7 @@ export const scalerService: ServiceDefinition<typeof scalerSettings> = {
     let election: LeaderElection | undefined;
     if (config.discovery === 'consul') {
       election = new LeaderElection({
-        consul: createConsulClient(config.consulUrl),
+        consul: createConsulClient(config),
         key: config.scalerLockKey,
         instanceId,
         ttlSeconds: config.scalerLockTtlSeconds,

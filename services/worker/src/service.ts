@@ -2,6 +2,7 @@ import * as crypto from 'node:crypto';
 import * as os from 'node:os';
 import { createProvider } from '@maas/discovery';
 import { JobConsumer, connectRedis, parseJobsKey, redisTargetOf } from '@maas/queue';
+import { RegistryClient } from '@maas/registry-client';
 import type { ServiceDefinition } from '@maas/runtime';
 import { parseModelSelectors, workerSettings } from './config';
 import { createSession, probeExecutionProvider } from './execution-providers';
@@ -30,13 +31,13 @@ export const workerService: ServiceDefinition<typeof workerSettings> = {
   summary: 'maas inference worker: Redis Streams jobs → dynamic batches → onnxruntime (CUDA or CPU) → replies.',
   defaultPorts: { grpcPort: 8301, metricsPort: 8302 },
   settings: workerSettings,
-  setup: async ({ config, logger, registry }) => {
+  setup: async ({ config, logger, registry, transport }) => {
     const metrics = new WorkerMetrics(registry);
     const { provider: executionProvider } = await probeExecutionProvider(config.workerExecutionProviders, logger, metrics);
     const workerId = config.instanceId || `worker-${os.hostname()}-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
     const source: ModelSource = config.workerModelDir
       ? new FileModelSource(config.workerModelDir)
-      : new RegistryModelSource({ provider: createProvider(config, 'maas-registry', logger), cacheDir: config.workerCacheDir, logger });
+      : new RegistryModelSource({ registry: new RegistryClient({ provider: createProvider(config, 'maas-registry', logger), transport, apiKey: config.apiKey }), cacheDir: config.workerCacheDir, logger });
     const consumer = new JobConsumer({
       redisUrl: redisTargetOf(config),
       leaseTtlMs: config.workerLeaseTtlMs,

@@ -2,24 +2,26 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import type { Alias__Output, ListAuditLogResponse__Output, Model__Output, ModelVersion__Output, VersionConfig, WatchEvent__Output } from '@maas/protos';
+import type { Alias__Output, ModelVersion__Output, VersionConfig, WatchEvent__Output } from '@maas/protos';
+import type { RegistryClient } from '@maas/registry-client';
 import { CliError } from '../cli-error';
 import { formatBytes, formatShape, formatTime, parsePairs, table } from '../output';
-import { DEFAULT_REGISTRY_ADDRESS, RegistryConnection } from '../registry-client';
+import { addConnectionOptions, DEFAULT_REGISTRY_ADDRESS, registryFrom, type ConnectionOptions } from '../connection-options';
+import { PROGRESS_MIN_BYTES, ProgressLine } from '../progress';
 import { scanTritonRepository } from '../triton/triton-repository';
 import { readVersionConfigFile } from '../version-config-file';
 
 /** Options every `maas models` subcommand inherits. */
-interface RegistryOptions {
+interface RegistryOptions extends ConnectionOptions {
   registry: string;
   actor: string;
   json?: boolean;
 }
 
 /** Runs `fn` with a registry connection made from the command's (inherited) options, then closes it. */
-async function withRegistry<T>(command: Command, fn: (registry: RegistryConnection, options: RegistryOptions) => Promise<T>): Promise<T> {
+async function withRegistry<T>(command: Command, fn: (registry: RegistryClient, options: RegistryOptions) => Promise<T>): Promise<T> {
   const options = command.optsWithGlobals<RegistryOptions>();
-  const registry = new RegistryConnection(options.registry, options.actor);
+  const registry = registryFrom(options.registry, options.actor, options);
   try {
     return await fn(registry, options);
   } finally {
@@ -31,6 +33,32 @@ const print = (text: string): void => {
   process.stdout.write(`${text}\n`);
 };
 const printJson = (value: unknown): void => print(JSON.stringify(value, null, 2));
+
+/** Uploads with a progress line on stderr for big files (or always with `showProgress`). */
+async function uploadWithProgress(registry: RegistryClient, file: string, meta: Parameters<RegistryClient['upload']>[1], showProgress?: boolean): Promise<ModelVersion__Output> {
+  const sizeBytes = fs.statSync(file).size;
+  const progress = (showProgress ?? sizeBytes >= PROGRESS_MIN_BYTES) ? new ProgressLine(`uploading ${meta.model}`, sizeBytes) : undefined;
+  try {
+    return await registry.upload(file, meta, (sent) => progress?.update(sent));
+  } finally {
+    progress?.done();
+  }
+}
+
+/** Downloads with a progress line for big files; the client checks the sha256. */
+async function downloadWithProgress(registry: RegistryClient, model: string, version: number, file: string, out: string): Promise<{ size_bytes: number; sha256: string }> {
+  let progress: ProgressLine | undefined;
+  try {
+    return await registry.downloadToFile(model, version, file, out, {
+      onHeader: (h) => {
+        if (h.size_bytes >= PROGRESS_MIN_BYTES) progress = new ProgressLine(`downloading ${model} v${version}`, h.size_bytes);
+      },
+      onProgress: (received) => progress?.update(received),
+    });
+  } finally {
+    progress?.done();
+  }
+}
 
 function parseVersion(text: string): number {
   if (!/^[1-9]\d*$/.test(text)) throw new CliError(`version ${JSON.stringify(text)} must be a positive integer`);
@@ -80,7 +108,8 @@ function pushCommand(): Command {
       const config: VersionConfig | undefined = opts.config ? readVersionConfigFile(opts.config) : undefined;
       const kind = opts.kind ?? (/\.(tar)$/i.test(file) ? 'bundle' : 'onnx');
       await withRegistry(command, async (registry, global) => {
-        const version = await registry.upload(
+        const version = await uploadWithProgress(
+          registry,
           file,
           { model: opts.name, artifact_kind: kind, config, user_metadata: parsePairs(opts.metadata, '--metadata'), create_model: opts.create, alias: opts.alias ?? '', owner_tenant: opts.tenant },
           opts.progress,
@@ -99,8 +128,8 @@ function lsCommand(): Command {
     .action(async (model: string | undefined, opts: { tenant: string }, command: Command) =>
       withRegistry(command, async (registry, global) => {
         if (model) {
-          const { versions } = await registry.call<{ versions: ModelVersion__Output[] }>('ListVersions', { model });
-          const { aliases } = await registry.call<{ aliases: Alias__Output[] }>('ListAliases', { model });
+          const versions = await registry.listVersions(model);
+          const aliases = await registry.listAliases(model);
           if (global.json) return printJson(versions);
           const byVersion = aliasesByVersion(aliases);
           print(table(['VERSION', 'KIND', 'SIZE', 'SHA256', 'BATCH', 'CREATED', 'ALIASES'], versions.map((v) => [
@@ -108,7 +137,7 @@ function lsCommand(): Command {
           ])));
           return undefined;
         }
-        const { models } = await registry.call<{ models: Model__Output[] }>('ListModels', { owner_tenant: opts.tenant });
+        const models = await registry.listModels(opts.tenant);
         if (global.json) return printJson(models);
         print(table(['MODEL', 'LATEST', 'VERSIONS', 'TENANT', 'CREATED'], models.map((m) => [m.name, m.latest_version ? `v${m.latest_version}` : '-', String(m.versions.length), m.owner_tenant || '-', formatTime(m.created_unix_ms)])));
         return undefined;
@@ -124,12 +153,12 @@ function showCommand(): Command {
     .action(async (model: string, version: string | undefined, _opts: unknown, command: Command) =>
       withRegistry(command, async (registry, global) => {
         if (version !== undefined) {
-          const v = await registry.call<ModelVersion__Output>('GetVersion', { model, version: parseVersion(version) });
+          const v = await registry.getVersion(model, parseVersion(version));
           return global.json ? printJson(v) : print(describeVersion(v));
         }
-        const m = await registry.call<Model__Output>('GetModel', { name: model });
-        const { aliases } = await registry.call<{ aliases: Alias__Output[] }>('ListAliases', { model });
-        const { versions } = await registry.call<{ versions: ModelVersion__Output[] }>('ListVersions', { model });
+        const m = await registry.getModel(model);
+        const aliases = await registry.listAliases(model);
+        const versions = await registry.listVersions(model);
         if (global.json) return printJson({ model: m, aliases, versions });
         print(`${m.name}${m.description ? ` — ${m.description}` : ''}`);
         print(`  tenant ${m.owner_tenant || '-'}; created ${formatTime(m.created_unix_ms)}; latest v${m.latest_version}`);
@@ -154,12 +183,12 @@ function promoteCommand(): Command {
         if (opts.weight !== undefined) {
           const weight = Number(opts.weight);
           if (!Number.isInteger(weight) || weight < 1 || weight > 99) throw new CliError('--weight must be an integer 1..99');
-          const current = await registry.call<Alias__Output>('GetAlias', { model, name: opts.alias });
+          const current = await registry.getAlias(model, opts.alias);
           const main = [...current.targets].filter((t) => t.version !== version).sort((a, b) => b.weight - a.weight)[0];
           if (!main) throw new CliError(`alias ${opts.alias} points only at v${version}; nothing to split with`);
           targets = [{ version: main.version, weight: 100 - weight }, { version, weight }];
         }
-        const alias = await registry.call<Alias__Output>('SetAlias', { model, name: opts.alias, targets });
+        const alias = await registry.setAlias(model, opts.alias, targets);
         if (global.json) printJson(alias);
         else print(`${model} ${alias.name} → ${alias.targets.map((t) => `v${t.version} ${t.weight}%`).join(', ')} (revision ${alias.revision})`);
       }),
@@ -173,7 +202,7 @@ function rollbackCommand(): Command {
     .requiredOption('-a, --alias <alias>', 'alias to roll back')
     .action(async (model: string, opts: { alias: string }, command: Command) =>
       withRegistry(command, async (registry, global) => {
-        const alias = await registry.call<Alias__Output>('RollbackAlias', { model, name: opts.alias });
+        const alias = await registry.rollbackAlias(model, opts.alias);
         if (global.json) printJson(alias);
         else print(`${model} ${alias.name} rolled back → ${alias.targets.map((t) => `v${t.version} ${t.weight}%`).join(', ')} (revision ${alias.revision})`);
       }),
@@ -189,10 +218,10 @@ function rmCommand(): Command {
     .action(async (model: string, version: string | undefined, opts: { force?: boolean }, command: Command) =>
       withRegistry(command, async (registry) => {
         if (version !== undefined) {
-          await registry.call('DeleteVersion', { model, version: parseVersion(version) });
+          await registry.deleteVersion(model, parseVersion(version));
           print(`deleted ${model} v${version}`);
         } else {
-          await registry.call('DeleteModel', { name: model, force: opts.force ?? false });
+          await registry.deleteModel(model, opts.force ?? false);
           print(`deleted model ${model}`);
         }
       }),
@@ -209,7 +238,7 @@ function downloadCommand(): Command {
     .action(async (model: string, version: string, opts: { file: string; output?: string }, command: Command) =>
       withRegistry(command, async (registry) => {
         const out = opts.output ?? path.basename(opts.file || 'model.onnx');
-        const header = await registry.download(model, parseVersion(version), opts.file, out);
+        const header = await downloadWithProgress(registry, model, parseVersion(version), opts.file, out);
         print(`${out}: ${formatBytes(header.size_bytes)}, sha256 ${header.sha256} verified`);
       }),
     );
@@ -222,9 +251,9 @@ function auditCommand(): Command {
     .option('-l, --limit <n>', 'entries to show', '20')
     .action(async (model: string | undefined, opts: { limit: string }, command: Command) =>
       withRegistry(command, async (registry, global) => {
-        const { entries } = await registry.call<ListAuditLogResponse__Output>('ListAuditLog', { model: model ?? '', limit: Number(opts.limit) });
+        const entries = await registry.listAuditLog(model ?? '', Number(opts.limit));
         if (global.json) return printJson(entries);
-        print(table(['TIME', 'ACTOR', 'ACTION', 'MODEL', 'VERSION', 'DETAIL'], entries.map((e) => [formatTime(e.unix_ms), e.actor, e.action, e.model, e.version ? `v${e.version}` : '', e.detail])));
+        print(table(['TIME', 'ACTOR', 'ACTION', 'MODEL', 'VERSION', 'DETAIL'], entries.map((e) => [formatTime(e.unix_ms), e.actor_note ? `${e.actor} (as ${e.actor_note})` : e.actor, e.action, e.model, e.version ? `v${e.version}` : '', e.detail])));
         return undefined;
       }),
     );
@@ -237,7 +266,7 @@ function watchCommand(): Command {
     .option('--heartbeats', 'also print heartbeats')
     .action(async (models: string[], opts: { heartbeats?: boolean }, command: Command) =>
       withRegistry(command, async (registry) => {
-        const stream = registry.client.Watch({ resume_token: '', models });
+        const stream = registry.watch('', models);
         for await (const event of stream as AsyncIterable<WatchEvent__Output>) {
           if (event.kind !== 'HEARTBEAT' || opts.heartbeats) print(formatEvent(event));
         }
@@ -264,7 +293,7 @@ function importTritonCommand(): Command {
             continue;
           }
           const alias = opts.alias && newest.get(item.model) === item.tritonVersion ? opts.alias : '';
-          const version = await registry.upload(item.file, { model: item.model, artifact_kind: 'onnx', config: item.config, create_model: true, alias, user_metadata: { source: `triton:${label}` } });
+          const version = await uploadWithProgress(registry, item.file, { model: item.model, artifact_kind: 'onnx', config: item.config, create_model: true, alias, user_metadata: { source: `triton:${label}` } });
           print(`imported ${label} as ${version.model} v${version.version}${alias ? ` (${alias})` : ''}`);
         }
       });
@@ -273,11 +302,13 @@ function importTritonCommand(): Command {
 
 /** `maas models ...`: the registry's command group. */
 export function modelsCommand(): Command {
-  const models = new Command('models')
-    .description('manage models in the registry: push, ls, show, promote, rollback, rm, import-triton, ...')
-    .addOption(new Option('--registry <host:port>', 'registry address').env('MAAS_REGISTRY_ADDRESS').default(DEFAULT_REGISTRY_ADDRESS))
-    .addOption(new Option('--actor <name>', 'who you are, for the audit log').env('MAAS_ACTOR').default(os.userInfo().username))
-    .option('--json', 'print results as JSON');
+  const models = addConnectionOptions(
+    new Command('models')
+      .description('manage models in the registry: push, ls, show, promote, rollback, rm, import-triton, ...')
+      .addOption(new Option('--registry <host:port>', 'registry address').env('MAAS_REGISTRY_ADDRESS').default(DEFAULT_REGISTRY_ADDRESS))
+      .addOption(new Option('--actor <name>', 'a name for the audit log, kept as a note beside the key\'s identity when the registry has auth on').env('MAAS_ACTOR').default(os.userInfo().username))
+      .option('--json', 'print results as JSON'),
+  );
   for (const sub of [pushCommand(), lsCommand(), showCommand(), promoteCommand(), rollbackCommand(), rmCommand(), downloadCommand(), auditCommand(), watchCommand(), importTritonCommand()]) {
     models.addCommand(sub);
   }

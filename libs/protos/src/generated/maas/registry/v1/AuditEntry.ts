@@ -9,6 +9,7 @@ export interface AuditEntry {
   'model'?: (string);
   'version'?: (number | string | Long);
   'detail'?: (string);
+  'actor_note'?: (string);
 }
 
 export interface AuditEntry__Output {
@@ -18,4 +19,5 @@ export interface AuditEntry__Output {
   'model': (string);
   'version': (number);
   'detail': (string);
+  'actor_note': (string);
 }

@@ -1,0 +1,5 @@
+export * from './principal';
+export * from './api-key';
+export * from './keys-file';
+export * from './authenticator';
+export * from './settings';
