@@ -1,19 +1,20 @@
 /**
  * The alert rules fed with what a running stack really exposes. Real processes (registry, a worker asked
- * for CUDA on a machine without it, the gateway with auth and a rate-limited key) serve real traffic —
- * answers, a typo, a spent quota, a bad tensor, a model nobody serves, a model too big to load — then
- * every /metrics endpoint is scraped. The scraped label sets, with the target labels the chart's
- * PodMonitor/ServiceMonitor add, become the input series of a promtool test of
- * charts/maas/files/prometheus/rules.yaml: each alert must fire on the series it is about and stay quiet
- * on the healthy ones. The hand-written promtool tests and the dashboard are checked against the same
- * scrape: every label set they use must be one the code emits.
+ * for CUDA on a machine without it, the gateway with auth and a rate-limited key, the scaler leading on a
+ * real kube-apiserver) serve real traffic — answers, a typo, a spent quota, a bad tensor, a model nobody
+ * serves, a model too big to load, a poison input that is dead-lettered — then every /metrics endpoint is
+ * scraped. The scraped label sets, with the target labels the chart's PodMonitor/ServiceMonitor add,
+ * become the input series of a promtool test of charts/maas/files/prometheus/rules.yaml: each alert must
+ * fire on the series it is about and stay quiet on the healthy ones. The hand-written promtool tests and
+ * the dashboard are checked against the same scrape: every metric and label set they use must be one the
+ * code emits. (MaasTargetDown's `up` is Prometheus's own and kube_* comes from kube-state-metrics.)
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { mlpModel, slowModel, identityModel, writeModelFile } from '@maas/models';
+import { identityModel, mlpModel, poisonModel, slowModel, writeModelFile } from '@maas/models';
 import type { GRPCInferenceServiceClient } from '@maas/protos';
 import { callUnary, deadlineIn } from '@maas/grpc-kit';
 import { freePort, REPO_ROOT, startServiceProcess, startStack, waitFor, type ManagedProcess, type Stack } from '@maas/testing';
@@ -74,7 +75,7 @@ describe('alert rules fed with a real scrape', () => {
       workers: 1,
       gatewayEnv: { MAAS_AUTH_ENABLED: 'true', MAAS_AUTH_KEYS_FILE: keysFile },
       // CUDA is asked for and absent here: the worker falls back to CPU and says so.
-      workerEnv: { MAAS_WORKER_MODELS: 'mlp,big', MAAS_WORKER_MEMORY_BUDGET_BYTES: '200000', MAAS_WORKER_EXECUTION_PROVIDERS: 'cuda,cpu', MAAS_WORKER_POOL: 'gpu' },
+      workerEnv: { MAAS_WORKER_MODELS: 'mlp,big,poison', MAAS_WORKER_MEMORY_BUDGET_BYTES: '200000', MAAS_WORKER_EXECUTION_PROVIDERS: 'cuda,cpu', MAAS_WORKER_POOL: 'gpu' },
     });
     // The scaler, leading through the stack's Consul, scaling pool gpu's Deployment on a real API server.
     kube = await startKube();
@@ -96,6 +97,7 @@ describe('alert rules fed with a real scrape', () => {
     await uploadModel(registry, { model: 'mlp', file: writeModelFile(path.join(dir, 'mlp.onnx'), mlpModel()), config: { batching } });
     await uploadModel(registry, { model: 'big', file: writeModelFile(path.join(dir, 'big.onnx'), slowModel({ size: 300, layers: 1 })) });
     await uploadModel(registry, { model: 'orphan', file: writeModelFile(path.join(dir, 'orphan.onnx'), identityModel()) });
+    await uploadModel(registry, { model: 'poison', file: writeModelFile(path.join(dir, 'poison.onnx'), poisonModel()) });
     registry.close();
     client = inferenceClient(stack.gateway.grpcAddress);
     const md = (key: string): grpc.Metadata => {
@@ -115,6 +117,9 @@ describe('alert rules fed with a real scrape', () => {
       // Too big for the worker's budget: its load fails (the job's outcome is the worker's error or the deadline).
       settled(inferFp32(client, 'big', [{ name: 'x', shape: [1, 300, 300], values: new Float32Array(300 * 300) }], { metadata: md(KEY), timeoutMs: 5000 })),
       settled(callUnary(client.RepositoryModelLoad.bind(client) as never, { model_name: 'big' }, { deadline: deadlineIn(10_000) }, md(KEY))),
+      // An index outside the model's table makes ORT throw on every delivery: dead-lettered after 3.
+      settled(waitFor(async () => (await fetch(`${stack.gateway.httpUrl}/v2/models/poison/ready`, { headers: { authorization: `Bearer ${KEY}` } })).ok, 15_000, 'poison ready').then(() =>
+        callUnary(client.ModelInfer.bind(client) as never, { model_name: 'poison', inputs: [{ name: 'index', datatype: 'INT64', shape: [1, 1] }], raw_input_contents: [Buffer.from(BigInt64Array.from([99n]).buffer)] }, { deadline: deadlineIn(10_000) }, md(KEY)))),
       settled((async () => {
         await settled(inferFp32(client, 'mlp', [x], { metadata: md(KEY_SLOW) }));
         await inferFp32(client, 'mlp', [x], { metadata: md(KEY_SLOW) }); // rate_limited
@@ -137,6 +142,7 @@ describe('alert rules fed with a real scrape', () => {
     await waitFor(async () => {
       scraped = await scrapeAll();
       return scraped.some((s) => s.name === 'maas_queue_oldest_job_age_seconds' && s.labels['model'] === 'big')
+        && scraped.some((s) => s.name === 'maas_dead_letters_total' && s.labels['model'] === 'poison')
         && scraped.some((s) => s.name === 'maas_scaler_last_decision_timestamp_seconds' && s.labels['pool'] === 'gpu')
         && scraped.some((s) => s.name === 'maas_scaler_is_leader' && s.labels['component'] === 'scaler');
     }, 20_000, 'queue gauges of the served versions and the scaler\'s first decision');
@@ -220,6 +226,15 @@ describe('alert rules fed with a real scrape', () => {
         alert_rule_test: [{ eval_time: '25m', alertname: 'MaasQueueGrowing', exp_alerts: [{ exp_labels: { severity: 'warning', namespace: 'maas', model: 'mlp', version: '1' } }] }],
       },
       {
+        name: 'a poison job of its own is dead-lettered: fires, and clears after 10 minutes',
+        interval: '1m',
+        input_series: [series(one('maas_dead_letters_total', { model: 'poison' }), '0 0 0 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1')],
+        alert_rule_test: [
+          { eval_time: '5m', alertname: 'MaasDeadLetters', exp_alerts: [{ exp_labels: { severity: 'warning', namespace: 'maas', model: 'poison', version: '1' } }] },
+          { eval_time: '18m', alertname: 'MaasDeadLetters', exp_alerts: [] },
+        ],
+      },
+      {
         name: 'big fails to load',
         interval: '1m',
         input_series: [series(one('maas_model_load_failures_total', { model: 'big' }), '0 0 2 2 2 2 2 2 2 2')],
@@ -277,10 +292,10 @@ describe('alert rules fed with a real scrape', () => {
       const keys = Object.keys(s.labels).filter((k) => !TARGET_LABELS.has(k)).sort().join(',');
       byName.set(s.name, (byName.get(s.name) ?? new Set()).add(keys));
     }
-    // Not produced by what this stack runs (dead letters and redeliveries need a crashing worker, scaler
-    // errors a failing tick; the preprocess service does not run here) or not by maas at all (Prometheus,
+    // Not produced by what this stack runs (redeliveries need a crashing worker, scaler errors a failing
+    // tick; the preprocess service does not run here) or not by maas at all (Prometheus,
     // kube-state-metrics, DCGM).
-    const notScraped = /^(maas_dead_letters_total|maas_worker_redeliveries_total|maas_scaler_errors_total|maas_preprocess_|kube_|up$|DCGM_)/;
+    const notScraped = /^(maas_worker_redeliveries_total|maas_scaler_errors_total|maas_preprocess_|kube_|up$|DCGM_)/;
     const UNSCRAPED_LABELS = new Set(['stage', 'deployment', 'gpu', 'Hostname', 'modelName', 'UUID']); // scaler errors (none here), kube-state-metrics, DCGM
     const problems: string[] = [];
     const staticText = fs.readFileSync(STATIC_TESTS, 'utf8');
