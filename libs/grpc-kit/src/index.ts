@@ -4,3 +4,4 @@ export * from './handlers';
 export * from './server';
 export * from './client';
 export * from './lifecycle';
+export * from './retry';
