@@ -5,7 +5,7 @@ PNPM := scripts/pnpm.sh
 WORKERS ?= 1
 export WORKERS
 
-.PHONY: help deps tools build protos lint test test-unit test-integration test-e2e test-chart up down status bench clean
+.PHONY: help deps tools build protos lint test test-unit test-integration test-e2e test-chart up down status bench dist clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -66,5 +66,8 @@ status: ## show what `make up` started
 bench: build tools ## benchmarks: JSON + Markdown table under bench/results
 	@if [ -f bench/src/main.ts ]; then node bench/dist/main.js; else echo "bench: not yet (see the benchmarks issue)"; fi
 
+dist: build ## installable tarballs: dist/maas-client-<v>.tgz (SDK) and dist/maas-cli-<v>.tgz (npm install -g: maas)
+	node scripts/dist.js
+
 clean: ## remove build outputs (keeps .tools and node_modules)
-	rm -rf libs/*/dist services/*/dist bench/dist
+	rm -rf libs/*/dist services/*/dist bench/dist dist .run/dist
