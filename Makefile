@@ -16,11 +16,11 @@ node_modules/.modules.yaml: package.json pnpm-lock.yaml $(wildcard libs/*/packag
 
 deps: node_modules/.modules.yaml ## install node dependencies (pinned pnpm, frozen lockfile)
 
-tools: ## fetch pinned tools into .tools/: redis-server, consul, etcd + kube-apiserver, tritonclient + perf_analyzer, grpcurl
+tools: ## fetch pinned tools into .tools/: redis-server, consul, etcd + kube-apiserver, tritonclient + perf_analyzer, grpcurl, jaeger
 	@scripts/tools/ensure-redis-consul.sh
 	@scripts/tools/ensure-kube.sh
 	@scripts/tools/ensure-python-tools.sh
-	@scripts/tools/ensure-go-tools.sh grpcurl
+	@scripts/tools/ensure-go-tools.sh grpcurl jaeger
 
 build: deps ## compile every package (tsc -b)
 	$(PNPM) exec tsc -b

@@ -3,6 +3,7 @@ import { commonSettings, handleCommandLine, loadConfig, type ConfigOf, type Sett
 import { ConsulRegistrar } from '@maas/discovery';
 import { MaasServer, installShutdownHandlers } from '@maas/grpc-kit';
 import { createLogger, type Logger } from '@maas/logging';
+import { activeTraceId, initTracing } from '@maas/tracing';
 import { createMetricsRegistry, startMetricsServer, type MetricsServer, type Registry } from '@maas/metrics';
 
 /** The settings every service has (ports, addresses, discovery, shutdown grace). */
@@ -67,7 +68,13 @@ export async function startService<S extends SettingsSpec>(def: ServiceDefinitio
   const spec = serviceSettings(def);
   const config = loadConfig(spec, { env }) as unknown as ServiceConfig<S>;
   const common: ConfigOf<CommonSettings> = config;
-  const logger = createLogger({ service: def.name, level: common.logLevel });
+  const tracing = initTracing(def.name, env);
+  const traceFields = (): Record<string, unknown> => {
+    const traceId = activeTraceId();
+    return traceId ? { trace_id: traceId } : {};
+  };
+  const logger = createLogger({ service: def.name, level: common.logLevel, ...(tracing.enabled ? { mixin: traceFields } : {}) });
+  if (tracing.enabled) logger.info({ serviceName: tracing.config.serviceName, protocol: tracing.config.protocol, sampler: tracing.config.sampler }, 'tracing on: OTLP export per OTEL_* settings');
   const registry = createMetricsRegistry(def.name);
   const server = new MaasServer({ logger, registry, maxMessageBytes: common.maxMessageBytes });
   const hooks = await def.setup({ config, logger, registry, server });
@@ -100,6 +107,7 @@ export async function startService<S extends SettingsSpec>(def: ServiceDefinitio
       await server.shutdown(common.shutdownGraceMs);
       await hooks.close?.();
       await metrics.close();
+      await tracing.shutdown().catch((err: unknown) => logger.warn({ err }, 'tracing: final export failed'));
     })());
   return { config, logger, registry, grpcPort, metricsPort: metrics.port, server, stop };
 }

@@ -3,6 +3,7 @@ import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { DeadlineExceededError, InternalError, MaasError, UnavailableError, fromServiceError, toGrpcStatus } from '@maas/errors';
 import { statusName } from '@maas/grpc-kit';
 import type { Logger } from '@maas/logging';
+import { inSpan, SpanKind, traceHeaders, tracingEnabled, trace, type Context } from '@maas/tracing';
 import type { RegistryModelVersion } from '@maas/protos';
 import type { JobProducer, WireTensor } from '@maas/queue';
 import { inferInputsAsRaw, type WireInputTensor } from '@maas/tensor';
@@ -50,6 +51,8 @@ export interface InferContext {
   signal?: AbortSignal;
   protocol: 'grpc' | 'http';
   logger: Logger;
+  /** The caller's trace context (W3C traceparent from gRPC metadata or HTTP headers), when tracing is on. */
+  traceContext?: Context;
 }
 
 /** What preprocessing hands to postprocessing for one request: which items made it into the batch. */
@@ -92,6 +95,11 @@ export class InferenceService {
   constructor(private readonly deps: InferenceDeps) {}
 
   async infer(request: InferRequest, ctx: InferContext): Promise<InferResponse> {
+    if (!tracingEnabled()) return this.inferUntraced(request, ctx);
+    return inSpan('gateway infer', { kind: SpanKind.SERVER, attributes: { 'maas.model': request.model_name, 'maas.protocol': ctx.protocol } }, ctx.traceContext, () => this.inferUntraced(request, ctx));
+  }
+
+  private async inferUntraced(request: InferRequest, ctx: InferContext): Promise<InferResponse> {
     const started = performance.now();
     const { metrics } = this.deps;
     let model = request.model_name;
@@ -104,6 +112,7 @@ export class InferenceService {
       const target = pickTarget(resolved);
       model = target.model;
       version = String(target.version);
+      if (tracingEnabled()) trace.getActiveSpan()?.setAttributes({ 'maas.model': model, 'maas.version': version });
       const response = await this.run(target, request, ctx);
       const totalMs = performance.now() - started;
       metrics.requests.inc({ model, version, outcome: 'OK', protocol: ctx.protocol });
@@ -159,6 +168,7 @@ export class InferenceService {
         parameters,
         deadlineUnixMs: ctx.deadlineUnixMs,
         priority: typeof parameters['priority'] === 'number' ? parameters['priority'] : 0,
+        ...(tracingEnabled() ? { traceparent: traceHeaders()['traceparent'] } : {}),
       },
       { maxDepth, ...(ctx.signal ? { signal: ctx.signal } : {}) },
     );

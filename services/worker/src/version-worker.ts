@@ -2,6 +2,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { MaasError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
 import type { Delivery, JobConsumer, JobResult } from '@maas/queue';
+import { traceBatch } from './batch-tracing';
 import { planBatches, prepareJob, runJobs, type PreparedJob } from './inference';
 import type { WorkerMetrics, JobOutcome } from './metrics';
 import type { LoadedModel, ModelCache } from './model-cache';
@@ -143,7 +144,7 @@ export class VersionWorker {
     const started = process.hrtime.bigint();
     let outputs;
     try {
-      outputs = await runJobs(model.session, group.map((g) => g.job));
+      outputs = await traceBatch(this.labels, model.executionProvider, group.map((g) => g.delivery), startedMs, () => runJobs(model.session, group.map((g) => g.job)));
     } catch (err) {
       const message = (err as Error).message;
       if (group.length > 1) {
