@@ -1,5 +1,5 @@
 import { Metadata, status } from '@grpc/grpc-js';
-import { RETRYABLE_CODES } from '@maas/errors';
+import { NotFoundError, RETRYABLE_CODES, UnavailableError } from '@maas/errors';
 import { isRetryableError, retryBackoffMs, withRetries, type RetryPolicy } from './retry';
 
 const grpcError = (code: status): Error => Object.assign(new Error(`status ${code}`), { code, details: `status ${code}`, metadata: new Metadata() });
@@ -14,6 +14,8 @@ describe('retries', () => {
   it('retries exactly the statuses of the one RETRYABLE_CODES table', () => {
     for (let code = 0; code <= 16; code++) expect(isRetryableError(grpcError(code))).toBe(RETRYABLE_CODES.has(code));
     expect(isRetryableError(new Error('not a grpc error'))).toBe(false);
+    expect(isRetryableError(new UnavailableError('no registry instance'))).toBe(true);
+    expect(isRetryableError(new NotFoundError('no such model'))).toBe(false);
   });
 
   it('retries UNAVAILABLE until it succeeds, and never INVALID_ARGUMENT', async () => {

@@ -1,4 +1,4 @@
-import { isRetryable, isServiceError } from '@maas/errors';
+import { isRetryable, isServiceError, MaasError } from '@maas/errors';
 
 /** How a client retries a failed call: attempts and an exponential backoff with full jitter. */
 export interface RetryPolicy {
@@ -24,9 +24,9 @@ export function retryBackoffMs(retry: number, policy: RetryPolicy, random: () =>
   return Math.floor(random() * ceiling);
 }
 
-/** Whether a failed attempt may be retried: a gRPC error whose status is in the one RETRYABLE_CODES table. */
+/** Whether a failed attempt may be retried: a gRPC error or a MaasError whose status is in the one RETRYABLE_CODES table. */
 export function isRetryableError(err: unknown): boolean {
-  return isServiceError(err) && isRetryable(err.code);
+  return (isServiceError(err) || err instanceof MaasError) && isRetryable(err.code);
 }
 
 /** What stops retries early besides the policy: the caller's deadline and cancellation. */

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { Balancer, type InstanceProvider } from '@maas/discovery';
 import { fromServiceError, isServiceError } from '@maas/errors';
-import { callUnary, createClient, deadlineIn } from '@maas/grpc-kit';
+import { callUnary, createClient, deadlineIn, DEFAULT_RETRY_POLICY, withRetries } from '@maas/grpc-kit';
 import {
   downloadRegistryFile,
   loadGrpcObject,
@@ -33,11 +33,19 @@ export class RegistryClient {
     }
   }
 
+  /**
+   * One registry read under one deadline. Reads are idempotent, so a retryable status (an instance going away,
+   * none discovered yet) is retried with jittered backoff on a fresh pick, as grpc-kit's withRetries does for
+   * every client.
+   */
   private call<Req, Res>(method: keyof ModelRegistryClient & string, request: Req): Promise<Res> {
-    return this.onRegistry((client) => {
-      const fn = (client[method] as unknown as (...args: unknown[]) => grpc.ClientUnaryCall).bind(client);
-      return callUnary<Req, Res>(fn, request, { deadline: deadlineIn(this.timeoutMs) });
-    });
+    const deadline = deadlineIn(this.timeoutMs);
+    const attempt = (): Promise<Res> =>
+      this.onRegistry((client) => {
+        const fn = (client[method] as unknown as (...args: unknown[]) => grpc.ClientUnaryCall).bind(client);
+        return callUnary<Req, Res>(fn, request, { deadline });
+      });
+    return withRetries(attempt, DEFAULT_RETRY_POLICY, { deadlineUnixMs: deadline.getTime() });
   }
 
   /** Resolves a model name with an optional explicit version or alias. */
