@@ -7,7 +7,7 @@ export WORKERS
 TLS ?= 0
 export TLS
 
-.PHONY: help deps tools build protos lint test test-unit test-integration test-e2e test-chart up down status bench chaos clean
+.PHONY: help deps tools build protos lint test test-unit test-integration test-e2e test-chart up down status bench chaos dist clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -18,11 +18,12 @@ node_modules/.modules.yaml: package.json pnpm-lock.yaml $(wildcard libs/*/packag
 
 deps: node_modules/.modules.yaml ## install node dependencies (pinned pnpm, frozen lockfile)
 
-tools: ## fetch pinned tools into .tools/: redis-server, consul, promtool, etcd + kube-apiserver, tritonclient + perf_analyzer
+tools: ## fetch pinned tools into .tools/: redis-server, consul, promtool, etcd + kube-apiserver, tritonclient + perf_analyzer, grpcurl, jaeger
 	@scripts/tools/ensure-redis-consul.sh
 	@scripts/tools/ensure-promtool.sh >/dev/null
 	@scripts/tools/ensure-kube.sh
 	@scripts/tools/ensure-python-tools.sh
+	@scripts/tools/ensure-go-tools.sh grpcurl jaeger
 
 build: deps ## compile every package (tsc -b)
 	$(PNPM) exec tsc -b
@@ -72,5 +73,8 @@ bench: build tools ## benchmarks: JSON + Markdown table under bench/results
 chaos: build tools ## fault runs under load (worker/Redis/Sentinel/registry/Consul/gateway killed for real): JSON + table in .run/chaos
 	node test/dist/chaos/main.js $(CHAOS_ARGS)
 
+dist: build ## installable tarballs: dist/maas-client-<v>.tgz (SDK) and dist/maas-cli-<v>.tgz (npm install -g: maas)
+	node scripts/dist.js
+
 clean: ## remove build outputs (keeps .tools and node_modules)
-	rm -rf libs/*/dist services/*/dist bench/dist
+	rm -rf libs/*/dist services/*/dist bench/dist dist .run/dist

@@ -143,6 +143,12 @@ SCHEMA = obj({
                   "pullSecrets": {"type": "array", "items": string(minLength=1)}}),
     "logLevel": string(enum=["trace", "debug", "info", "warn", "error", "fatal"]),
     "shutdownGraceMs": integer(minimum=0),
+    "otel": obj({
+        "endpoint": string(pattern=r"^(https?://.*)?$"),
+        "protocol": string(enum=["http/protobuf", "http/json"]),
+        "sampler": string(enum=["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"]),
+        "samplerArg": string(pattern=r"^(0(\.[0-9]+)?|1(\.0+)?)$"),
+    }),
     "consul": obj({"url": string(pattern=r"^https?://"), "tokenSecret": string(), "tokenSecretKey": string(pattern=r"^[-._a-zA-Z0-9]+$"),
                    "caSecret": string(), "caSecretKey": string(pattern=r"^[-._a-zA-Z0-9]+$")}),
     "redis": obj({

@@ -148,6 +148,18 @@ The env contract. Call with (dict "root" $ "grpcPort" 8001 "metricsPort" 8002 "c
 {{- end }}
 - name: MAAS_SHUTDOWN_GRACE_MS
   value: {{ .root.Values.shutdownGraceMs | quote }}
+{{- with .root.Values.otel }}
+{{- if .endpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ .endpoint | quote }}
+- name: OTEL_EXPORTER_OTLP_PROTOCOL
+  value: {{ .protocol | quote }}
+- name: OTEL_TRACES_SAMPLER
+  value: {{ .sampler | quote }}
+- name: OTEL_TRACES_SAMPLER_ARG
+  value: {{ .samplerArg | quote }}
+{{- end }}
+{{- end }}
 {{- if .config }}
 - name: MAAS_CONFIG_FILE
   value: /etc/maas/config/config.json

@@ -5,3 +5,4 @@ export * from './server';
 export * from './client';
 export * from './lifecycle';
 export * from './tls';
+export * from './retry';

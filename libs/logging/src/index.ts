@@ -11,6 +11,8 @@ export interface LoggerOptions {
   level?: string;
   /** Where lines go; default stdout. Tests pass a stream to read lines back. */
   destination?: pino.DestinationStream;
+  /** Fields computed for every line (the runtime adds the active trace id when tracing is on). */
+  mixin?: () => Record<string, unknown>;
 }
 
 /** Creates the process's root logger: one JSON object per line, ISO timestamps, errors serialized with cause. */
@@ -22,6 +24,7 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       serializers: { err: pino.stdSerializers.errWithCause },
+      ...(options.mixin ? { mixin: options.mixin } : {}),
     },
     options.destination ?? pino.destination({ sync: false }),
   );

@@ -1,9 +1,14 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as protoLoader from '@grpc/proto-loader';
 import * as grpc from '@grpc/grpc-js';
 
-/** Folder holding every .proto of the project (the repo's `protos/`, copied next to dist in images). */
-export const PROTO_ROOT: string = process.env['MAAS_PROTO_ROOT'] ?? path.resolve(__dirname, '../../../protos');
+/**
+ * Folder holding every .proto of the project: $MAAS_PROTO_ROOT, else the package's own `protos/` (where `make dist`
+ * puts them in the installable tarballs), else the repo's `protos/` (copied next to dist in images).
+ */
+export const PROTO_ROOT: string =
+  process.env['MAAS_PROTO_ROOT'] ?? [path.resolve(__dirname, '../protos'), path.resolve(__dirname, '../../../protos')].find((dir) => fs.existsSync(dir)) ?? path.resolve(__dirname, '../../../protos');
 
 /**
  * The one set of loader options used everywhere: keep proto field names (snake_case, as in the published

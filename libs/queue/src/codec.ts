@@ -30,6 +30,7 @@ interface JobHeader {
   priority: number;
   replyTo: string;
   enqueuedUnixMs: number;
+  traceparent?: string;
 }
 
 type ResultHeader = Omit<Extract<JobResult, { ok: true }>, 'outputs'> & { outputs: TensorMeta[] };
@@ -85,6 +86,7 @@ export function encodeJob(job: JobRequest, replyTo: string, enqueuedUnixMs: numb
     priority: job.priority,
     replyTo,
     enqueuedUnixMs,
+    ...(job.traceparent ? { traceparent: job.traceparent } : {}),
   };
   return { header: JSON.stringify(header), data };
 }
@@ -113,6 +115,7 @@ export function decodeJob(fields: readonly Buffer[]): DecodedJob {
     parameters: header.parameters ?? {},
     deadlineUnixMs: header.deadlineUnixMs ?? 0,
     priority: header.priority ?? 0,
+    ...(typeof header.traceparent === 'string' ? { traceparent: header.traceparent } : {}),
   };
   const attempts = Number(map.get(FIELD_ATTEMPTS)?.toString('latin1') ?? '0');
   return { job, replyTo: header.replyTo, enqueuedUnixMs: header.enqueuedUnixMs ?? 0, attempts: Number.isFinite(attempts) ? attempts : 0 };

@@ -20,6 +20,8 @@ export interface JobRequest {
   deadlineUnixMs: number;
   /** 0 = normal, > 0 = high: served first among the jobs one read returns (not a separate lane). */
   priority: number;
+  /** W3C traceparent of the gateway's span, so worker spans join the caller's trace; absent when tracing is off. */
+  traceparent?: string;
 }
 
 /** The single answer to a job: outputs and where/how they were computed, or a gRPC status and message. */

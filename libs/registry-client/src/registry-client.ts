@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { Balancer, StaticProvider, type InstanceProvider } from '@maas/discovery';
 import { InternalError, fromServiceError, isServiceError } from '@maas/errors';
-import { callUnary, createClient, deadlineIn, PLAINTEXT, type ClientTransport } from '@maas/grpc-kit';
+import { callUnary, createClient, deadlineIn, DEFAULT_RETRY_POLICY, PLAINTEXT, withRetries, type ClientTransport } from '@maas/grpc-kit';
 import {
   loadGrpcObject,
   REGISTRY_PROTO_FILES,
@@ -100,6 +100,16 @@ export class RegistryClient {
     }
   }
 
+  /**
+   * A read: idempotent, so a retryable status (an instance going away, none discovered yet) is retried with
+   * jittered backoff on a fresh pick, under one deadline — grpc-kit's withRetries and its one table of
+   * retryable codes, as every client uses.
+   */
+  private read<Res>(method: string, request: object): Promise<Res> {
+    const deadlineUnixMs = Date.now() + this.timeoutMs;
+    return withRetries(() => this.unary<Res>(method, request, Math.max(1, deadlineUnixMs - Date.now())), DEFAULT_RETRY_POLICY, { deadlineUnixMs });
+  }
+
   // ---- models ---------------------------------------------------------------------------------------------
 
   createModel(request: CreateModelRequest): Promise<RegistryModel> {
@@ -107,12 +117,12 @@ export class RegistryClient {
   }
 
   getModel(name: string): Promise<RegistryModel> {
-    return this.unary('GetModel', { name });
+    return this.read('GetModel', { name });
   }
 
   /** Every model, or one tenant's. */
   async listModels(ownerTenant = ''): Promise<RegistryModel[]> {
-    return (await this.unary<{ models: RegistryModel[] }>('ListModels', { owner_tenant: ownerTenant })).models;
+    return (await this.read<{ models: RegistryModel[] }>('ListModels', { owner_tenant: ownerTenant })).models;
   }
 
   async deleteModel(name: string, force = false): Promise<void> {
@@ -122,11 +132,11 @@ export class RegistryClient {
   // ---- versions -------------------------------------------------------------------------------------------
 
   getVersion(model: string, version: number): Promise<RegistryModelVersion> {
-    return this.unary('GetVersion', { model, version });
+    return this.read('GetVersion', { model, version });
   }
 
   async listVersions(model: string): Promise<RegistryModelVersion[]> {
-    return (await this.unary<{ versions: RegistryModelVersion[] }>('ListVersions', { model })).versions;
+    return (await this.read<{ versions: RegistryModelVersion[] }>('ListVersions', { model })).versions;
   }
 
   async deleteVersion(model: string, version: number): Promise<void> {
@@ -144,11 +154,11 @@ export class RegistryClient {
   }
 
   getAlias(model: string, name: string): Promise<Alias__Output> {
-    return this.unary('GetAlias', { model, name });
+    return this.read('GetAlias', { model, name });
   }
 
   async listAliases(model: string): Promise<Alias__Output[]> {
-    return (await this.unary<{ aliases: Alias__Output[] }>('ListAliases', { model })).aliases;
+    return (await this.read<{ aliases: Alias__Output[] }>('ListAliases', { model })).aliases;
   }
 
   async deleteAlias(model: string, name: string): Promise<void> {
@@ -161,12 +171,12 @@ export class RegistryClient {
 
   /** What to serve for model [+ version | + alias]. */
   resolve(model: string, version: number, alias: string): Promise<RegistryResolveResponse> {
-    return this.unary('Resolve', { model, version, alias });
+    return this.read('Resolve', { model, version, alias });
   }
 
   /** Newest first; model "" = every model. */
   async listAuditLog(model: string, limit: number): Promise<AuditEntry__Output[]> {
-    return (await this.unary<{ entries: AuditEntry__Output[] }>('ListAuditLog', { model, limit })).entries;
+    return (await this.read<{ entries: AuditEntry__Output[] }>('ListAuditLog', { model, limit })).entries;
   }
 
   // ---- artifacts ------------------------------------------------------------------------------------------

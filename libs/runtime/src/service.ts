@@ -3,6 +3,7 @@ import { commonSettings, handleCommandLine, loadConfig, type ConfigOf, type Sett
 import { ConsulRegistrar } from '@maas/discovery';
 import { MaasServer, TlsFiles, clientTransport, installShutdownHandlers, type ClientTransport } from '@maas/grpc-kit';
 import { createLogger, type Logger } from '@maas/logging';
+import { activeTraceId, initTracing } from '@maas/tracing';
 import { createMetricsRegistry, startMetricsServer, type MetricsServer, type Registry } from '@maas/metrics';
 
 /** The settings every service has (ports, addresses, discovery, shutdown grace). */
@@ -71,7 +72,13 @@ export async function startService<S extends SettingsSpec>(def: ServiceDefinitio
   const spec = serviceSettings(def);
   const config = loadConfig(spec, { env }) as unknown as ServiceConfig<S>;
   const common: ConfigOf<CommonSettings> = config;
-  const logger = createLogger({ service: def.name, level: common.logLevel });
+  const tracing = initTracing(def.name, env);
+  const traceFields = (): Record<string, unknown> => {
+    const traceId = activeTraceId();
+    return traceId ? { trace_id: traceId } : {};
+  };
+  const logger = createLogger({ service: def.name, level: common.logLevel, ...(tracing.enabled ? { mixin: traceFields } : {}) });
+  if (tracing.enabled) logger.info({ serviceName: tracing.config.serviceName, protocol: tracing.config.protocol, sampler: tracing.config.sampler }, 'tracing on: OTLP export per OTEL_* settings');
   const registry = createMetricsRegistry(def.name);
   const tls = TlsFiles.fromSettings(common, logger);
   const transport = clientTransport(tls);
@@ -110,6 +117,7 @@ export async function startService<S extends SettingsSpec>(def: ServiceDefinitio
       await hooks.close?.();
       await metrics.close();
       tls?.close();
+      await tracing.shutdown().catch((err: unknown) => logger.warn({ err }, 'tracing: final export failed'));
     })());
   return { config, logger, registry, grpcPort, metricsPort: metrics.port, server, stop };
 }

@@ -35,7 +35,6 @@ export {
   decodeRaw,
   encodeBytesElements,
   encodeRaw,
-  tensorToRaw,
   viewAs,
 } from './raw-codec';
 export {

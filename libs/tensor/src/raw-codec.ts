@@ -8,7 +8,6 @@ import {
   validateShape,
   type NumericArray,
   type NumericArrayConstructor,
-  type Tensor,
   type TensorData,
 } from './tensor';
 
@@ -129,7 +128,3 @@ export function encodeRaw(data: TensorData): Buffer {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
 
-/** Encodes a tensor's data as raw bytes (see encodeRaw). */
-export function tensorToRaw(tensor: Tensor): Buffer {
-  return encodeRaw(tensor.data);
-}

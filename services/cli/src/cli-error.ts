@@ -13,6 +13,10 @@ export class CliError extends Error {
 
 /** The line to print for any error: the server's own message for gRPC errors, with its status name. */
 export function describeError(err: unknown): string {
+  if (err instanceof MaasError) {
+    const code = Object.entries(STATUS_NAMES).find(([, n]) => n === err.code)?.[0] ?? String(err.code);
+    return `${err.message} (${code})`;
+  }
   if (isServiceError(err)) {
     const code = Object.entries(STATUS_NAMES).find(([, n]) => n === err.code)?.[0] ?? String(err.code);
     return `${err.details || err.message} (${code})`;

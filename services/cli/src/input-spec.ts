@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { encodeRaw, valuesToData, isDatatype } from '@maas/tensor';
+import { valuesToData, isDatatype, type Datatype, type TensorData } from '@maas/tensor';
 import { CliError } from './cli-error';
 
-/** A tensor ready to send: raw little-endian bytes. */
+/** A tensor ready to send: typed data of its datatype (BYTES as Buffers or strings). */
 export interface InputTensor {
   name: string;
-  datatype: string;
+  datatype: Datatype;
   shape: number[];
-  data: Buffer;
+  data: TensorData;
 }
 
 /** Shape of a nested JSON array ([[1,2],[3,4]] → [2,2]); refuses ragged arrays. */
@@ -22,8 +22,7 @@ export function shapeOf(value: unknown, where: string): number[] {
 function tensorFromValues(name: string, datatype: string, shape: number[], values: unknown[]): InputTensor {
   if (!isDatatype(datatype)) throw new CliError(`input ${name}: unknown datatype ${datatype} (FP32, FP64, INT64, INT32, UINT8, BOOL, BYTES ...)`);
   try {
-    const data = valuesToData(name, datatype, values);
-    return { name, datatype, shape, data: encodeRaw(data) };
+    return { name, datatype, shape, data: valuesToData(name, datatype, values) };
   } catch (err) {
     throw new CliError(`input ${name}: ${(err as Error).message}`);
   }

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { NotFoundError, UnimplementedError, toGrpcStatus } from '@maas/errors';
 import { bidiStreaming, unary } from '@maas/grpc-kit';
 import type { Logger } from '@maas/logging';
+import { contextFromHeaders, tracingEnabled } from '@maas/tracing';
 import type { GRPCInferenceServiceHandlers, ModelInferRequest__Output } from '@maas/protos';
 import type { Authenticator } from './auth';
 import type { GatewayState } from './gateway-state';
@@ -39,6 +40,7 @@ export function inferenceHandlers(state: GatewayState, auth: Authenticator, isol
       deadlineUnixMs: deadlineOf(call, state.defaultTimeoutMs),
       protocol: 'grpc',
       logger,
+      ...(tracingEnabled() ? { traceContext: contextFromHeaders(metadataHeader(call)) } : {}),
       ...(signal ? { signal } : {}),
     });
   };

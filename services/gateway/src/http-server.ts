@@ -4,6 +4,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { NotFoundError, toGrpcStatus } from '@maas/errors';
 import { statusName, type TlsFiles } from '@maas/grpc-kit';
 import type { Logger } from '@maas/logging';
+import { contextFromHeaders, tracingEnabled } from '@maas/tracing';
 import type { Authenticator } from './auth';
 import type { GatewayState } from './gateway-state';
 import { INFERENCE_HEADER_CONTENT_LENGTH, encodeInferResponse, parseInferRequest } from './http-codec';
@@ -137,6 +138,7 @@ export function createHttpServer(state: GatewayState, auth: Authenticator, isola
         protocol: 'http',
         logger,
         signal: abort.signal,
+        ...(tracingEnabled() ? { traceContext: contextFromHeaders(header) } : {}),
       });
       const encoded = encodeInferResponse(result, parsed);
       res.writeHead(200, { ...encoded.headers, 'content-length': encoded.body.length });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { DeadlineExceededError, InternalError, MaasError, UnavailableError, fromServiceError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
+import { inSpan, SpanKind, traceHeaders, tracingEnabled, trace, type Context } from '@maas/tracing';
 import type { RegistryModelVersion } from '@maas/protos';
 import type { JobProducer, WireTensor } from '@maas/queue';
 import { inferInputsAsRaw, type WireInputTensor } from '@maas/tensor';
@@ -49,6 +50,8 @@ export interface InferContext {
   signal?: AbortSignal;
   protocol: 'grpc' | 'http';
   logger: Logger;
+  /** The caller's trace context (W3C traceparent from gRPC metadata or HTTP headers), when tracing is on. */
+  traceContext?: Context;
 }
 
 /** What preprocessing hands to postprocessing for one request: which items made it into the batch. */
@@ -91,6 +94,11 @@ export class InferenceService {
   constructor(private readonly deps: InferenceDeps) {}
 
   async infer(request: InferRequest, ctx: InferContext): Promise<InferResponse> {
+    if (!tracingEnabled()) return this.inferUntraced(request, ctx);
+    return inSpan('gateway infer', { kind: SpanKind.SERVER, attributes: { 'maas.model': request.model_name, 'maas.protocol': ctx.protocol } }, ctx.traceContext, () => this.inferUntraced(request, ctx));
+  }
+
+  private async inferUntraced(request: InferRequest, ctx: InferContext): Promise<InferResponse> {
     const started = performance.now();
     const { metrics } = this.deps;
     let target: RegistryModelVersion | undefined;
@@ -100,6 +108,7 @@ export class InferenceService {
       const resolved = await this.deps.catalog.resolve(request.model_name, request.model_version);
       authorizeModel(ctx.principal, resolved.model, resolved.ownerTenant);
       target = pickTarget(resolved);
+      if (tracingEnabled()) trace.getActiveSpan()?.setAttributes({ 'maas.model': target.model, 'maas.version': String(target.version) });
       const response = await this.run(target, request, ctx);
       const totalMs = performance.now() - started;
       const labels = requestLabels(target);
@@ -157,6 +166,7 @@ export class InferenceService {
         parameters,
         deadlineUnixMs: ctx.deadlineUnixMs,
         priority: typeof parameters['priority'] === 'number' ? parameters['priority'] : 0,
+        ...(tracingEnabled() ? { traceparent: traceHeaders()['traceparent'] } : {}),
       },
       { maxDepth, ...(ctx.signal ? { signal: ctx.signal } : {}) },
     );

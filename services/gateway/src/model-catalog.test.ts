@@ -135,3 +135,21 @@ test('a model deleted in the registry is NOT_FOUND, not served from its last goo
   await expect(catalog.resolve('m', '')).rejects.toBeInstanceOf(NotFoundError);
   catalog.close();
 });
+
+test('a model deleted while its entry refreshes after the TTL is NOT_FOUND from then on', async () => {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  try {
+    const registry = new FakeRegistry();
+    registry.models.add('m');
+    const catalog = catalogOf(registry, 100);
+    await catalog.resolve('m', '');
+    registry.models.delete('m');
+    jest.setSystemTime(Date.now() + 200);
+    await expect(catalog.resolve('m', '')).resolves.toMatchObject({ model: 'm' }); // answered at once, refresh behind
+    await new Promise((r) => setImmediate(r));
+    await expect(catalog.resolve('m', '')).rejects.toBeInstanceOf(NotFoundError);
+    catalog.close();
+  } finally {
+    jest.useRealTimers();
+  }
+});

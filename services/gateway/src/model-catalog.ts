@@ -23,8 +23,6 @@ interface CacheEntry {
   value: Promise<ResolvedModel>;
   settled?: ResolvedModel;
   expiresAtMs: number;
-  /** A background refresh of this expired entry is running. */
-  refreshing?: boolean;
 }
 
 /** Parses the protocol's model_version string: "" = default, digits = a version, anything else = an alias. */
@@ -133,14 +131,12 @@ export class ModelCatalog {
     const key = `${model}|${version}|${alias}`;
     const now = Date.now();
     const hit = this.cache.get(key);
-    if (hit && hit.expiresAtMs > now) return hit.value;
-    if (hit?.settled && !hit.refreshing) {
+    if (hit && hit.expiresAtMs > now) return hit.settled ?? hit.value;
+    if (hit?.settled) {
       // Expired by the TTL only (a change event deletes the entry): answer with it now, refresh behind it.
-      hit.refreshing = true;
-      void this.refresh(key, model, version, alias).catch(() => undefined);
+      void this.refresh(key, model, version, alias, hit.settled).catch(() => undefined);
       return hit.settled;
     }
-    if (hit?.settled) return hit.settled;
     return this.refresh(key, model, version, alias);
   }
 
@@ -149,9 +145,10 @@ export class ModelCatalog {
    * cannot answer (down, unreachable through Consul), every one of those requests gets the last good
    * resolution instead of the error, and the lookup is retried a second later.
    */
-  private refresh(key: string, model: string, version: number, alias: string): Promise<ResolvedModel> {
+  private refresh(key: string, model: string, version: number, alias: string, meanwhile?: ResolvedModel): Promise<ResolvedModel> {
     const now = Date.now();
-    const entry: CacheEntry = { value: undefined as unknown as Promise<ResolvedModel>, expiresAtMs: now + this.ttlMs };
+    // `meanwhile`: what requests get while this refresh runs (only for a TTL refresh, never after a change event).
+    const entry: CacheEntry = { value: undefined as unknown as Promise<ResolvedModel>, expiresAtMs: now + this.ttlMs, ...(meanwhile ? { settled: meanwhile } : {}) };
     entry.value = this.fetch(model, version, alias).then(
       (resolved) => {
         entry.settled = resolved;
@@ -162,6 +159,7 @@ export class ModelCatalog {
         const current = this.cache.get(key) === entry;
         if (err instanceof NotFoundError) {
           this.lastGood.delete(key);
+          delete entry.settled;
           // Remembered briefly, so a client retrying a misspelt name does not cost a registry call per request;
           // the change feed drops it the moment the model appears.
           if (current) entry.expiresAtMs = now + Math.min(this.ttlMs, NOT_FOUND_TTL_MS);

@@ -15,6 +15,7 @@ import {
   type RegistryModelVersion,
 } from '@maas/protos';
 import type { Logger } from '@maas/logging';
+import { traceHeaders, tracingEnabled } from '@maas/tracing';
 import { Pipeline, validatePipelineSpec, type DroppedItem } from '@maas/pipeline';
 import type { WireTensor } from '@maas/queue';
 import { decodeBytesElements, decodeRaw, toRawTensor, type Tensor } from '@maas/tensor';
@@ -70,7 +71,9 @@ export class PreprocessPipeline implements PipelineRunner {
     const client = await this.balancer.pickWhenAvailable(Math.min(2000, deadlineUnixMs - Date.now()));
     const fn = (client[method] as unknown as (...args: unknown[]) => grpc.ClientUnaryCall).bind(client);
     try {
-      return await callUnary<object, Res>(fn, request, { deadline: new Date(Math.min(deadlineUnixMs, deadlineIn(this.timeoutMs).getTime())) });
+      const metadata = new grpc.Metadata();
+      if (tracingEnabled()) for (const [k, v] of Object.entries(traceHeaders())) metadata.set(k, v);
+      return await callUnary<object, Res>(fn, request, { deadline: new Date(Math.min(deadlineUnixMs, deadlineIn(this.timeoutMs).getTime())) }, metadata);
     } catch (err) {
       throw isServiceError(err) ? fromServiceError(err) : err;
     }

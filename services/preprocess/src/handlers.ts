@@ -1,5 +1,7 @@
 import { InvalidArgumentError, MaasError } from '@maas/errors';
+import type { Metadata } from '@grpc/grpc-js';
 import { unary } from '@maas/grpc-kit';
+import { contextFromHeaders, inSpan, SpanKind, tracingEnabled } from '@maas/tracing';
 import { ItemError, type StepObserver } from '@maas/pipeline';
 import type {
   DescribePipelineRequest__Output,
@@ -30,6 +32,16 @@ function reasonOf(err: unknown): string {
 }
 
 /** Runs fn, counting a failure under the model label before rethrowing it. */
+/** Runs a handler inside a server span joined to the caller's trace (W3C traceparent in the metadata); plain when tracing is off. */
+function traced<T>(name: string, call: { metadata: Metadata }, fn: () => Promise<T>): Promise<T> {
+  if (!tracingEnabled()) return fn();
+  const parent = contextFromHeaders((h) => {
+    const v = call.metadata.get(h)[0];
+    return v === undefined ? undefined : String(v);
+  });
+  return inSpan(name, { kind: SpanKind.SERVER }, parent, fn);
+}
+
 async function counted<T>(deps: HandlerDeps, model: () => string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -51,9 +63,9 @@ function seconds(started: bigint): number {
 export function preprocessHandlers(deps: HandlerDeps): PreprocessorHandlers {
   const labelOf = (ref: { model: string; spec_json: string } | null): string => (ref && ref.spec_json === '' && ref.model !== '' ? ref.model : 'inline');
   return {
-    Preprocess: unary<PreprocessRequest__Output, PreprocessResponse>(async (req) => {
+    Preprocess: unary<PreprocessRequest__Output, PreprocessResponse>(async (req, call) => {
       let model = labelOf(req.pipeline);
-      return counted(deps, () => model, async () => {
+      return traced('preprocess', call, () => counted(deps, () => model, async () => {
         if (req.items.length > deps.maxItems) throw new InvalidArgumentError(`items: at most ${deps.maxItems} per call, got ${req.items.length}`);
         const { pipeline, modelLabel } = await deps.source.resolve(req.pipeline);
         model = modelLabel;
@@ -66,12 +78,12 @@ export function preprocessHandlers(deps: HandlerDeps): PreprocessorHandlers {
           dropped: result.dropped.map(droppedToWire),
           duration_seconds: seconds(started),
         };
-      });
+      }));
     }),
 
-    Postprocess: unary<PostprocessRequest__Output, PostprocessResponse>(async (req) => {
+    Postprocess: unary<PostprocessRequest__Output, PostprocessResponse>(async (req, call) => {
       let model = labelOf(req.pipeline);
-      return counted(deps, () => model, async () => {
+      return traced('postprocess', call, () => counted(deps, () => model, async () => {
         const { pipeline, modelLabel } = await deps.source.resolve(req.pipeline);
         model = modelLabel;
         const started = process.hrtime.bigint();
@@ -87,7 +99,7 @@ export function preprocessHandlers(deps: HandlerDeps): PreprocessorHandlers {
           tensors: tensors.map(tensorToWire),
           duration_seconds: seconds(started),
         };
-      });
+      }));
     }),
 
     DescribePipeline: unary<DescribePipelineRequest__Output, DescribePipelineResponse>(async (req) => {

@@ -18,16 +18,6 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** fsyncs a regular file's content. */
-export async function fsyncFile(file: string): Promise<void> {
-  const handle = await fs.open(file, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Atomically replaces `file` with `data` (temp file in the same folder, fsync, rename, fsync folder). */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);

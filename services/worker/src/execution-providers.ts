@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { Logger } from '@maas/logging';
-import { identityModel } from '@maas/models';
+import { cudaProbeModel } from './cuda-probe-model';
 import type { WorkerMetrics } from './metrics';
 import type { VersionSettings } from './model-source';
 
@@ -24,7 +24,7 @@ const QUIET = { logSeverityLevel: 4 as const };
 export async function probeExecutionProvider(configured: readonly string[], logger: Logger, metrics: WorkerMetrics): Promise<{ provider: ExecutionProvider; cudaError?: string }> {
   if (!configured.includes('cuda')) return { provider: 'cpu' };
   try {
-    const session = await ort.InferenceSession.create(identityModel(), { executionProviders: ['cuda'], ...QUIET });
+    const session = await ort.InferenceSession.create(cudaProbeModel(), { executionProviders: ['cuda'], ...QUIET });
     await session.release();
     logger.info({ executionProvider: 'cuda' }, 'CUDA execution provider available; models run on the GPU');
     return { provider: 'cuda' };

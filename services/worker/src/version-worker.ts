@@ -2,6 +2,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { MaasError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
 import type { Delivery, JobConsumer, JobResult } from '@maas/queue';
+import { traceBatch } from './batch-tracing';
 import { planBatches, prepareJob, runJobs, type PreparedJob } from './inference';
 import { newRunTiming, type InferenceStats } from './inference-stats';
 import type { WorkerMetrics, JobOutcome } from './metrics';
@@ -171,7 +172,7 @@ export class VersionWorker {
     let outputs;
     const timing = newRunTiming();
     try {
-      outputs = await runJobs(model.session, group.map((g) => g.job), timing);
+      outputs = await traceBatch(this.labels, model.executionProvider, group.map((g) => g.delivery), startedMs, () => runJobs(model.session, group.map((g) => g.job), timing));
     } catch (err) {
       const message = (err as Error).message;
       if (group.length > 1) {

@@ -9,11 +9,6 @@ export interface Pixels {
   data: Uint8Array | Float32Array;
 }
 
-/** Values as floats (a copy for 8-bit pixels, the same array otherwise). */
-export function asFloats(pixels: Pixels): Float32Array {
-  return pixels.data instanceof Float32Array ? pixels.data : Float32Array.from(pixels.data);
-}
-
 /** Multiplies every value by factor (e.g. 1/255). */
 export function scalePixels(pixels: Pixels, factor: number): Pixels {
   const out = new Float32Array(pixels.data.length);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { CliError } from '../cli-error';
@@ -8,6 +9,9 @@ import { CliError } from '../cli-error';
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
 function make(target: string, env: Record<string, string> = {}): void {
+  if (!fs.existsSync(path.join(REPO_ROOT, 'Makefile'))) {
+    throw new CliError(`maas ${target} runs the platform from a maas checkout (make ${target} there); this maas is installed without one`);
+  }
   const res = spawnSync('make', ['-C', REPO_ROOT, target], { stdio: 'inherit', env: { ...process.env, ...env } });
   if (res.status !== 0) throw new CliError(`make ${target} failed (exit ${res.status ?? res.signal})`);
 }
