@@ -51,7 +51,7 @@ test: build tools ## everything CI runs: lint, unit, integration, e2e, chart
 	@start=$$(date +%s); \
 	$(PNPM) exec eslint . --max-warnings 0; \
 	mkdir -p .run; rm -f .run/jest-results.json; \
-	status=0; timeout --signal=KILL 1800 node_modules/.bin/jest --ci --json --outputFile=.run/jest-results.json || status=$$?; \
+	status=0; timeout --signal=KILL 1800 node_modules/.bin/jest --ci --forceExit --json --outputFile=.run/jest-results.json || status=$$?; \
 	[ -f .run/jest-results.json ] || { echo "jest: 0 passed, 1 failed (killed after 30 min: a test hung)"; exit 1; }; \
 	node -e 'const r=require("./.run/jest-results.json"); console.log(`jest: $${r.numPassedTests} passed, $${r.numFailedTests} failed`)'; \
 	[ $$status = 0 ]; \

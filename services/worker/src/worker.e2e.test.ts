@@ -79,7 +79,10 @@ beforeAll(async () => {
   await producer.start();
 }, 30_000);
 
+const closeLater: Array<() => Promise<void>> = [];
+
 afterAll(async () => {
+  for (const close of closeLater) await close();
   await producer?.close();
   admin?.disconnect();
   await Promise.all(processes.map((p) => p.kill()));
@@ -165,6 +168,7 @@ describe('crash safety', () => {
   it('SIGKILL a worker holding jobs: a second worker completes them, every caller gets exactly one reply', async () => {
     const own = new JobProducer({ redisUrl: redis.url, gatewayId: 'e2e-kill', logger: silentLogger(), defaultMaxDepth: 1000 });
     await own.start();
+    closeLater.push(() => own.close()); // also when the test fails before its end
     const first = await startWorker('slowkill');
     const jobs = Array.from({ length: 40 }, (_, i) => job('slowkill', slowInput(i)));
     const results = jobs.map((j) => own.submit(j));
