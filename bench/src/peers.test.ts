@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { ghzPayload, loadResultFromGhz, timestampMs } from './ghz-check';
+import { GHZ_TAIL_MS, ghzPayload, loadResultFromGhz, timestampMs } from './ghz-check';
 import { RawInferClient } from './load-generator';
 import { keyValues, servedName } from './peers';
 import { tritonModelConfig } from './peer-triton';
@@ -54,7 +54,7 @@ describe('ghz', () => {
     expect(() => timestampMs('yesterday')).toThrow(/RFC 3339/);
   });
 
-  it('measures a run from its per-call details as the bench does: warm-up left out, cut-off calls not errors', () => {
+  it('measures a run from its per-call details as the bench does: warm-up and calls after the window left out', () => {
     const at = (ms: number): string => new Date(Date.parse('2026-12-01T00:00:00Z') + ms).toISOString().replace('Z', '000Z');
     const call = (startMs: number, latencyMs: number, status = 'OK', error = `rpc error: ${status}`) => ({ timestamp: at(startMs), latency: latencyMs * 1e6, status, ...(status === 'OK' ? {} : { error }) });
     const details = [
@@ -62,7 +62,8 @@ describe('ghz', () => {
       call(100, 2), // measured
       call(300, 4), // measured
       call(500, 1, 'Internal'), // a real error inside the window
-      call(1090, 8, 'Unavailable', 'rpc error: code = Unavailable desc = transport is closing'), // cut off when ghz stopped
+      call(1090, 20, 'Unavailable', 'rpc error: code = Unavailable desc = transport is closing'), // ends after the window
+      call(1400, 1, 'Unavailable', 'rpc error: code = Unavailable desc = transport is closing'), // cut off when ghz stopped
       call(1095, 10), // started in the window, answered after it: a latency sample, not throughput
     ];
     const r = loadResultFromGhz({ count: 6, rps: 0, average: 0, latencyDistribution: null, errorDistribution: null, statusCodeDistribution: null, details }, { concurrency: 2, warmupMs: 100, durationMs: 1000, timeoutMs: 1000 });
@@ -72,6 +73,7 @@ describe('ghz', () => {
     expect(r.errors).toBe(1);
     expect(r.errorKinds).toEqual({ Internal: { count: 1, message: 'rpc error: Internal' } });
     expect(r.callsIncludingWarmup).toBe(4);
+    expect(GHZ_TAIL_MS).toBeGreaterThanOrEqual(1000);
   });
 
   it('refuses a run without a successful call after the warm-up', () => {
