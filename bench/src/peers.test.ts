@@ -98,7 +98,10 @@ describe('process CPU', () => {
       const pid = child.pid!;
       const self = processCpuMs(pid, 'self');
       const children = processCpuMs(pid, 'children');
-      expect(processCpuMs(pid, 'tree')).toBeCloseTo(self + children, 5);
+      // Read last, while the child still spins: at least the sum of the two, and not much more.
+      const tree = processCpuMs(pid, 'tree');
+      expect(tree).toBeGreaterThanOrEqual(self + children);
+      expect(tree).toBeLessThan(self + children + 200);
       expect(children).toBeGreaterThan(0);
       expect(children).toBeGreaterThanOrEqual(self);
       expect(processCpuMs(-1)).toBe(0);

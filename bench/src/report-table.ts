@@ -102,6 +102,15 @@ export function floorsTable(floors: readonly FloorRun[], models: readonly ModelR
     const b1 = m.raw.latencyBatch1Ms;
     rows.push(['raw onnxruntime-node, in process', `${m.model} (batch 1; best b${m.raw.bestBatchSize})`, '1', `${formatNumber(1000 / b1.mean)} (best ${formatNumber(m.raw.throughputItemsPerSecond)} items/s)`, `${formatNumber(b1.p50)} / ${formatNumber(b1.p90)} / ${formatNumber(b1.p99)}`, formatNumber(b1.mean)]);
   }
+  // What a maas request pays at the least by design: one gRPC call in, one Redis request/reply, the compute.
+  for (const m of models) {
+    const at1 = (floor: FloorRun['floor']) => floors.find((f) => f.floor === floor && f.model === m.model && f.concurrency === 1);
+    const echo = at1('grpc-echo');
+    const redis = at1('redis-streams');
+    if (!m.raw || !echo || !redis) continue;
+    const p50 = echo.latencyMs.p50 + redis.latencyMs.p50 + m.raw.latencyBatch1Ms.p50;
+    rows.push([`**maas's floor** (gRPC echo + Redis request/reply + raw, p50s added)`, m.model, '1', '', `**${formatNumber(p50)}**`, '']);
+  }
   return table(['floor', 'request', 'concurrency', 'req/s', 'p50 / p90 / p99 ms', 'CPU ms per request'], rows);
 }
 

@@ -39,7 +39,10 @@ function results(): BenchResults {
     peers: { triton: 'Triton 2.51.0' },
     notes: ['noisy'],
     models: [model()],
-    floors: [{ floor: 'grpc-echo', model: 'ocr-cls', payloadBytes: 110592, concurrency: 1, requests: 10, throughputPerSecond: 2000, latencyMs: summarizeLatencies([0.4, 0.5]), cpuMsPerRequest: { echo: 0.1 } }],
+    floors: [
+      { floor: 'grpc-echo', model: 'ocr-cls', payloadBytes: 110592, concurrency: 1, requests: 10, throughputPerSecond: 2000, latencyMs: summarizeLatencies([0.4, 0.5]), cpuMsPerRequest: { echo: 0.1 } },
+      { floor: 'redis-streams', model: 'ocr-cls', payloadBytes: 110592, concurrency: 1, requests: 10, throughputPerSecond: 2000, latencyMs: summarizeLatencies([0.3]), cpuMsPerRequest: { responder: 0.1, redis: 0.1 } },
+    ],
     idle: [{ server: 'maas', models: 25, seconds: 10, cpuMsPerSecond: { gateway: 5, worker: 80 } }],
     loadGeneratorCheck: [{ target: 'triton-unbatched', model: 'ocr-cls', concurrency: 1, readings: [{ tool: 'bench', requests: 9, errors: 0, throughputPerSecond: 900, latencyMs: { p50: 1, p90: 1.1, p99: 1.2, mean: 1 }, clientCpuMsPerRequest: 0.1 }, { tool: 'ghz', requests: 8, errors: 0, throughputPerSecond: 800, latencyMs: { p50: 1.2, p90: 1.3, p99: 1.4, mean: 1.2 }, clientCpuMsPerRequest: 0.08 }] }],
   };
@@ -87,6 +90,8 @@ describe('Markdown report', () => {
     const r = results();
     expect(floorsTable(r.floors!, r.models)).toContain('bare @grpc/grpc-js echo (own process) | ocr-cls (110592 B) | 1 | 2000');
     expect(floorsTable(r.floors!, r.models)).toContain('raw onnxruntime-node, in process');
+    // echo p50 0.4 + Redis p50 0.3 + raw b1 p50 0.6
+    expect(floorsTable(r.floors!, r.models)).toContain("| **maas's floor** (gRPC echo + Redis request/reply + raw, p50s added) | ocr-cls | 1 |  | **1.30** |  |");
     expect(idleTable(r.idle!)).toContain('| maas | 25 | 10.0 | 85.0 (gateway 5.00, worker 80.0) |');
     const lg = loadGeneratorTable(r.loadGeneratorCheck!).split('\n');
     expect(lg).toHaveLength(4);
