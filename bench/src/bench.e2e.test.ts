@@ -1,8 +1,11 @@
 /**
- * `make bench` itself, shortened: raw ORT and maas (a real stack) for identity, and the ocr-cls pipeline share
- * run, through bench/dist/main.js as `make bench` runs it. Checks the JSON it writes is whole (every run
- * measured, no errors, no "not measured" notes), so a change that breaks the benchmark fails CI. Numbers are
- * not asserted: this machine is shared.
+ * `make bench` itself, shortened: raw ORT and maas (a real stack) for identity and ocr-cls, the floors (a bare
+ * gRPC echo, a Redis Streams request/reply), maas's idle CPU and the ocr-cls pipeline share run, through
+ * bench/dist/main.js as `make bench` runs it. Checks the JSON it writes is whole (every run measured, no errors,
+ * no "not measured" notes), so a change that breaks the benchmark fails CI. Numbers are not asserted: this
+ * machine is shared. The peers (Triton, KServe, MLServer: ~1.5 GB of PyPI wheels on a fresh machine) join only
+ * with BENCH_E2E_PEERS=1, so CI's time stays within its budget on a machine whose caches are cold; for the same
+ * reason the short run drives its targets with the bench's own load generator, not ghz (a Go build).
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -11,12 +14,14 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '@maas/testing';
 
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
 
 interface BenchJson {
   notes: string[];
-  models: Array<{ model: string; raw: { sweep: unknown[] }; runs: Array<{ variant: string; concurrency: number; requests: number; errors: number }> }>;
+  models: Array<{ model: string; raw: { sweep: unknown[] }; runs: Array<{ variant: string; concurrency: number; requests: number; errors: number }>; ratios: { vsPeers: Record<string, { throughput: number | null }> } }>;
   pipelineShare: Array<{ concurrency: number; errors: number; preprocessShare: number; preprocessComputeShare: number }>;
+  floors: Array<{ floor: string; model: string; concurrency: number; requests: number }>;
+  idle: Array<{ server: string; models: number; cpuMsPerSecond: Record<string, number> }>;
 }
 
 async function runBench(env: Record<string, string>): Promise<{ json: BenchJson; markdown: string; svg: string }> {
@@ -24,7 +29,7 @@ async function runBench(env: Record<string, string>): Promise<{ json: BenchJson;
   try {
     await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bench/dist/main.js')], {
       cwd: REPO_ROOT,
-      env: { ...process.env, BENCH_QUICK: '1', BENCH_DURATION_S: '0.5', BENCH_WARMUP_S: '0.2', BENCH_RAW_S: '0.3', BENCH_CONCURRENCY: '8', BENCH_TARGETS: 'raw,maas', BENCH_OUT_DIR: outDir, ...env },
+      env: { ...process.env, BENCH_QUICK: '1', BENCH_DURATION_S: '0.5', BENCH_WARMUP_S: '0.2', BENCH_RAW_S: '0.3', BENCH_CONCURRENCY: '8', BENCH_IDLE_S: '1', BENCH_IDLE_MAAS_MODELS: '6', BENCH_LOAD_GENERATOR: 'bench', BENCH_OUT_DIR: outDir, ...env },
       maxBuffer: 16 * 1024 * 1024,
     });
     const files = fs.readdirSync(outDir);
@@ -36,8 +41,8 @@ async function runBench(env: Record<string, string>): Promise<{ json: BenchJson;
 }
 
 describe('make bench (short run)', () => {
-  it('measures raw and maas for identity and the ocr-cls pipeline share, and writes JSON, Markdown and SVG', async () => {
-    const { json, markdown, svg } = await runBench({ BENCH_MODELS: 'identity,ocr-cls' });
+  it('measures raw and maas for identity and ocr-cls, the floors, idle CPU and the pipeline share, and writes JSON, Markdown and SVG', async () => {
+    const { json, markdown, svg } = await runBench({ BENCH_MODELS: 'identity,ocr-cls', BENCH_TARGETS: 'raw,maas,floors,idle,pipeline' });
     expect(json.notes.filter((n) => /not measured|FAILED/.test(n))).toEqual([]);
     for (const name of ['identity', 'ocr-cls']) {
       const model = json.models.find((m) => m.model === name)!;
@@ -55,8 +60,29 @@ describe('make bench (short run)', () => {
       expect(run.preprocessShare).toBeGreaterThan(0);
       expect(run.preprocessComputeShare).toBeGreaterThan(0);
     }
+    // Floors: the gRPC echo at c1 and c8 and the Redis request/reply at c1, for each model's request size.
+    expect(json.floors.map((f) => `${f.floor}:${f.model}@${f.concurrency}`).sort()).toEqual(
+      ['grpc-echo:identity@1', 'grpc-echo:identity@8', 'redis-streams:identity@1', 'grpc-echo:ocr-cls@1', 'grpc-echo:ocr-cls@8', 'redis-streams:ocr-cls@1'].sort(),
+    );
+    for (const f of json.floors) expect(f.requests).toBeGreaterThan(0);
+    expect(json.idle.map((r) => [r.server, r.models])).toEqual([['maas', 6]]);
+    expect(Object.keys(json.idle[0]!.cpuMsPerSecond)).toEqual(['gateway', 'worker-1', 'redis', 'registry', 'consul']);
     expect(markdown).toContain('## Summary');
+    expect(markdown).toContain('## Floors');
+    expect(markdown).toContain('## Idle');
     expect(markdown).toContain('preprocess share');
     expect(svg).toMatch(/^<svg|<\?xml/);
+  });
+
+  (process.env['BENCH_E2E_PEERS'] === '1' ? it : it.skip)('measures Triton, KServe and MLServer beside maas on the tiny model (BENCH_E2E_PEERS=1)', async () => {
+    const { json, markdown } = await runBench({ BENCH_MODELS: 'mlp', BENCH_TARGETS: 'raw,maas,peers', BENCH_GHZ: '1', BENCH_LOAD_GENERATOR: 'ghz' });
+    expect(json.notes.filter((n) => /not measured|FAILED/.test(n))).toEqual([]);
+    const model = json.models[0]!;
+    const variants = model.runs.map((r) => `${r.variant}@${r.concurrency}`).sort();
+    expect(variants).toEqual(['maas-batched', 'maas-unbatched', 'triton-batched', 'triton-unbatched', 'kserve-unbatched', 'mlserver-batched', 'mlserver-unbatched'].flatMap((v) => [`${v}@1`, `${v}@8`]).sort());
+    for (const run of model.runs) expect(run.errors).toBe(0);
+    expect(Object.keys(model.ratios.vsPeers).sort()).toEqual(['kserve', 'mlserver', 'triton']);
+    expect(markdown).toContain('## Side by side');
+    expect(markdown).toContain('## Load generators');
   });
 });

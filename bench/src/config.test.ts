@@ -1,9 +1,9 @@
-import { BenchConfigError, compileBenchConfig } from './config';
+import { BenchConfigError, compileBenchConfig, serverOrder } from './config';
 
 describe('compileBenchConfig', () => {
   it('fills defaults', () => {
     const c = compileBenchConfig({}, '/repo');
-    expect(c).toMatchObject({ models: ['identity', 'mlp', 'ocr-cls'], targets: ['raw', 'maas', 'peer'], durationMs: 10_000, concurrencies: [8, 32, 128], intraOpThreads: 1, outDir: '/repo/bench/results' });
+    expect(c).toMatchObject({ models: ['identity', 'mlp', 'ocr-cls'], targets: ['raw', 'maas', 'triton', 'kserve', 'mlserver', 'floors', 'idle', 'pipeline'], durationMs: 10_000, concurrencies: [8, 32, 128], intraOpThreads: 1, outDir: '/repo/bench/results', ghzCheck: true, idleMaasModels: 25 });
   });
 
   it('quick shortens runs; explicit settings still win', () => {
@@ -11,8 +11,26 @@ describe('compileBenchConfig', () => {
     expect(compileBenchConfig({ BENCH_QUICK: '1', BENCH_DURATION_S: '5' }, '/r').durationMs).toBe(5000);
   });
 
-  it('always measures raw, which the ratios need', () => {
-    expect(compileBenchConfig({ BENCH_TARGETS: 'peer' }, '/r').targets).toEqual(['raw', 'peer']);
+  it('always measures raw, which the ratios need; peers names the three peers', () => {
+    expect(compileBenchConfig({ BENCH_TARGETS: 'mlserver' }, '/r').targets).toEqual(['raw', 'mlserver']);
+    expect(compileBenchConfig({ BENCH_TARGETS: 'idle,peers,maas' }, '/r').targets).toEqual(['raw', 'maas', 'triton', 'kserve', 'mlserver', 'idle']);
+    expect(() => compileBenchConfig({ BENCH_TARGETS: 'peer' }, '/r')).toThrow(/BENCH_TARGETS="peer": expected a comma list of raw, maas, triton/);
+  });
+
+  it('drives every target with ghz unless the bench load generator is asked for', () => {
+    expect(compileBenchConfig({}, '/r').loadGenerator).toBe('ghz');
+    expect(compileBenchConfig({ BENCH_LOAD_GENERATOR: 'bench' }, '/r').loadGenerator).toBe('bench');
+    expect(() => compileBenchConfig({ BENCH_LOAD_GENERATOR: 'wrk' }, '/r')).toThrow(/BENCH_LOAD_GENERATOR="wrk": expected one of ghz, bench/);
+  });
+
+  it('quick runs skip the ghz check unless asked', () => {
+    expect(compileBenchConfig({ BENCH_QUICK: '1' }, '/r').ghzCheck).toBe(false);
+    expect(compileBenchConfig({ BENCH_QUICK: '1', BENCH_GHZ: '1' }, '/r').ghzCheck).toBe(true);
+  });
+
+  it('alternates the server order from model to model', () => {
+    expect(serverOrder(['maas', 'triton', 'kserve'], 0)).toEqual(['maas', 'triton', 'kserve']);
+    expect(serverOrder(['maas', 'triton', 'kserve'], 1)).toEqual(['kserve', 'triton', 'maas']);
   });
 
   it('drops concurrency 1 from the sweep (it always runs) and sorts', () => {

@@ -1,13 +1,21 @@
 import * as path from 'node:path';
 
-/** Which side of the comparison a measurement belongs to. */
-export type TargetKind = 'raw' | 'maas' | 'peer';
+/**
+ * What a run measures: raw ONNX Runtime, maas, each peer server, the floors (a bare gRPC echo and a Redis
+ * Streams request/reply), the idle CPU of every server measured and maas's ocr-cls image pipeline share.
+ */
+export type TargetKind = 'raw' | 'maas' | 'triton' | 'kserve' | 'mlserver' | 'floors' | 'idle' | 'pipeline';
+
+/** The servers of a run in the order model number `index` visits them: alternated, so no server always goes first. */
+export function serverOrder<T>(servers: readonly T[], index: number): T[] {
+  return index % 2 === 0 ? [...servers] : [...servers].reverse();
+}
 
 /** The benchmark's settings, every one filled in (see `compileBenchConfig`). */
 export interface BenchConfig {
   /** Models to measure, by bench name (models.ts): identity, mlp, ocr-cls. */
   models: string[];
-  /** Targets to measure; raw is always measured when maas or peer is, since ratios need it. */
+  /** Targets to measure; raw is always measured, since ratios need it. */
   targets: TargetKind[];
   /** Measured window of each serving run. */
   durationMs: number;
@@ -29,6 +37,14 @@ export interface BenchConfig {
   workers: number;
   /** MLServer inference worker processes (its default is 1; 0 runs inference in the server process). */
   peerParallelWorkers: number;
+  /** Seconds each server is left idle (models loaded) while its CPU is read. */
+  idleDurationMs: number;
+  /** Models registered on maas for the idle reading (the bench's own variants plus copies of identity). */
+  idleMaasModels: number;
+  /** Runs ghz against one target beside the bench's load generator (needs Go to build ghz once). */
+  ghzCheck: boolean;
+  /** The client that drives every served target and the gRPC floor: the bench's own (node:http2) or ghz. */
+  loadGenerator: 'bench' | 'ghz';
   /** Per-request deadline of the load generator. */
   requestTimeoutMs: number;
   /** Writes CPU profiles of the gateway and worker (node --cpu-prof) next to the results. */
@@ -42,7 +58,7 @@ export interface BenchConfig {
 export const BENCH_ENV_HELP: ReadonlyArray<[string, string]> = [
   ['BENCH_QUICK', '1 = smoke run (~2-3 min): 1 s runs, 0.5 s warm-up, short raw sweep (default 0)'],
   ['BENCH_MODELS', 'comma list of identity, mlp, ocr-cls (default all three)'],
-  ['BENCH_TARGETS', 'comma list of raw, maas, peer (default all three)'],
+  ['BENCH_TARGETS', 'comma list of raw, maas, triton, kserve, mlserver, floors, idle, pipeline; peers = the three peers (default all)'],
   ['BENCH_DURATION_S', 'measured seconds per serving run (default 10; quick 1)'],
   ['BENCH_WARMUP_S', 'warm-up seconds per serving run (default 2; quick 0.5)'],
   ['BENCH_CONCURRENCY', 'comma list of throughput concurrencies (default 8,32,128); 1 always runs'],
@@ -53,6 +69,10 @@ export const BENCH_ENV_HELP: ReadonlyArray<[string, string]> = [
   ['BENCH_INTER_OP_THREADS', 'ONNX Runtime inter-op threads (default 1)'],
   ['BENCH_WORKERS', 'maas worker processes (default 1)'],
   ['BENCH_PEER_PARALLEL_WORKERS', "MLServer parallel_workers (default 1, MLServer's own default)"],
+  ['BENCH_IDLE_S', 'seconds each server is left idle while its CPU is read (default 10; quick 2)'],
+  ['BENCH_IDLE_MAAS_MODELS', 'models registered on maas for the idle reading (default 25)'],
+  ['BENCH_GHZ', '1 = run ghz beside the bench load generator on one target, to check they agree (default 1; quick 0)'],
+  ['BENCH_LOAD_GENERATOR', 'ghz (v0.93.0, built once with go install) or bench (bench/src/load-generator.ts): the one client for every served target and the gRPC floor (default ghz)'],
   ['BENCH_TIMEOUT_MS', 'per-request deadline (default 30000)'],
   ['BENCH_PROFILE', '1 = V8 CPU profiles of gateway and worker (.cpuprofile + summary.txt) next to the results (default 0)'],
   ['BENCH_OUT_DIR', 'results folder (default bench/results)'],
@@ -67,7 +87,8 @@ export class BenchConfigError extends Error {
 }
 
 const KNOWN_MODELS = ['identity', 'mlp', 'ocr-cls'];
-const KNOWN_TARGETS: TargetKind[] = ['raw', 'maas', 'peer'];
+const KNOWN_TARGETS: TargetKind[] = ['raw', 'maas', 'triton', 'kserve', 'mlserver', 'floors', 'idle', 'pipeline'];
+const PEER_TARGETS: TargetKind[] = ['triton', 'kserve', 'mlserver'];
 
 function numberVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, integer = true): number {
   const raw = env[name];
@@ -99,18 +120,27 @@ function intListVar(env: NodeJS.ProcessEnv, name: string, fallback: number[], mi
   });
 }
 
-function flagVar(env: NodeJS.ProcessEnv, name: string): boolean {
+function flagVar(env: NodeJS.ProcessEnv, name: string, fallback = false): boolean {
   const raw = env[name];
-  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === '0' || raw === 'false') return false;
   if (raw === '1' || raw === 'true') return true;
   throw new BenchConfigError(name, raw, '1 or 0');
+}
+
+/** One of `choices` (the first is the default). */
+function choiceVar<T extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly [T, ...T[]]): T {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return choices[0];
+  if (!(choices as readonly string[]).includes(raw)) throw new BenchConfigError(name, raw, `one of ${choices.join(', ')}`);
+  return raw as T;
 }
 
 /** Reads and validates the BENCH_* environment once; throws BenchConfigError naming a bad variable. */
 export function compileBenchConfig(env: NodeJS.ProcessEnv, repoRoot: string): BenchConfig {
   const quick = flagVar(env, 'BENCH_QUICK');
-  const targets = listVar(env, 'BENCH_TARGETS', KNOWN_TARGETS, KNOWN_TARGETS) as TargetKind[];
-  if (!targets.includes('raw')) targets.unshift('raw');
+  const listed = listVar(env, 'BENCH_TARGETS', KNOWN_TARGETS, [...KNOWN_TARGETS, 'peers']).flatMap((t) => (t === 'peers' ? PEER_TARGETS : [t as TargetKind]));
+  const targets = KNOWN_TARGETS.filter((t) => t === 'raw' || listed.includes(t));
   return {
     quick,
     models: listVar(env, 'BENCH_MODELS', KNOWN_MODELS, KNOWN_MODELS),
@@ -126,6 +156,10 @@ export function compileBenchConfig(env: NodeJS.ProcessEnv, repoRoot: string): Be
     interOpThreads: numberVar(env, 'BENCH_INTER_OP_THREADS', 1, 1, 256),
     workers: numberVar(env, 'BENCH_WORKERS', 1, 1, 64),
     peerParallelWorkers: numberVar(env, 'BENCH_PEER_PARALLEL_WORKERS', 1, 0, 64),
+    idleDurationMs: numberVar(env, 'BENCH_IDLE_S', quick ? 2 : 10, 0.5, 600, false) * 1000,
+    idleMaasModels: numberVar(env, 'BENCH_IDLE_MAAS_MODELS', 25, 1, 500),
+    ghzCheck: flagVar(env, 'BENCH_GHZ', !quick),
+    loadGenerator: choiceVar(env, 'BENCH_LOAD_GENERATOR', ['ghz', 'bench'] as const),
     requestTimeoutMs: numberVar(env, 'BENCH_TIMEOUT_MS', 30_000, 100, 3_600_000),
     profile: flagVar(env, 'BENCH_PROFILE'),
     outDir: path.resolve(repoRoot, env['BENCH_OUT_DIR'] ?? 'bench/results'),

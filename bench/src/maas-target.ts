@@ -14,6 +14,13 @@ export interface MaasOptions {
   interOpThreads: number;
   /** When set, gateway and workers write V8 CPU profiles (cpu-profile-preload.ts) into this folder on exit. */
   cpuProfileDir?: string;
+  /** Extra models registered beside the bench's (unbatched copies of this ONNX file, `filler-NN`): the idle reading. */
+  fillers?: { count: number; file: string };
+}
+
+/** The served name of filler model `i` (see MaasOptions.fillers). */
+export function fillerName(i: number): string {
+  return `filler-${String(i).padStart(2, '0')}`;
 }
 
 /** The registry config of one variant. */
@@ -53,6 +60,7 @@ export async function startMaas(models: readonly BenchModel[], options: MaasOpti
           await uploadModel(registry, `${model.name}-${variant}`, model.file, versionConfig(variant, options));
         }
       }
+      for (let i = 0; i < (options.fillers?.count ?? 0); i++) await uploadModel(registry, fillerName(i), options.fillers!.file, versionConfig('unbatched', options));
     } finally {
       registry.close();
     }

@@ -1,25 +1,32 @@
-// `make bench`: raw ONNX Runtime, maas over gRPC and an MLServer peer, the same models, one run, one load
-// generator. Writes bench/results/<timestamp>.{json,md,svg} and prints the Markdown. Settings: BENCH_* env
+// `make bench`: raw ONNX Runtime, maas over gRPC and its peers (Triton, KServe, MLServer), the floors and the
+// idle cost, the same models, one run, one load generator. Writes bench/results/<timestamp>.{json,md,svg} and prints the Markdown. Settings: BENCH_* env
 // (`node bench/dist/main.js --help`).
-import { measurePipelineShare, renderPipelineShare, type PipelineShareRun } from './pipeline-share';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as ort from 'onnxruntime-node';
-import { REPO_ROOT } from '@maas/testing';
-import { BENCH_ENV_HELP, compileBenchConfig, type BenchConfig } from './config';
-import { RawInferClient, runClosedLoop } from './load-generator';
-import { startMaas } from './maas-target';
+import { REPO_ROOT, type Stack } from '@maas/testing';
+import { BENCH_ENV_HELP, compileBenchConfig, serverOrder, type BenchConfig } from './config';
+import { measureGrpcEcho, measureRedisStreams } from './floors';
+import { compareWithGhz, runGhzClosedLoop } from './ghz-check';
+import { RawInferClient, runClosedLoop, type LoadOptions, type LoadResult } from './load-generator';
+import { fillerName, startMaas } from './maas-target';
+import { benchModelFile } from './model-files';
 import { BENCH_MODEL_SPECS, resolveBenchModel, wireInputs, type BenchModel } from './models';
+import { startKserve } from './peer-kserve';
 import { startMlServer } from './peer-mlserver';
+import { startTriton } from './peer-triton';
+import type { PeerOptions, PeerServer } from './peers';
+import { measurePipelineShare, renderPipelineShare, type PipelineShareRun } from './pipeline-share';
 import { summarizeProfiles } from './profile-summary';
 import { computeRatios } from './ratios';
 import { startCpuReading, type CpuWatch } from './process-cpu';
 import { createSession, measureRaw } from './raw-ort';
 import { renderMarkdown } from './report-table';
 import { renderSvg } from './report-svg';
-import type { BenchResults, ModelResult, RawResult, ServingRun, ServingVariant } from './results';
+import { PEER_NAMES, type BatchingKind, type BenchResults, type FloorRun, type IdleRun, type LoadGeneratorCheck, type ModelResult, type PeerName, type RawResult, type ServerName, type ServingRun, type ServingVariant } from './results';
 import { waitUntilServing } from './serve-check';
 
 const t0 = performance.now();
@@ -28,23 +35,31 @@ function progress(line: string): void {
   console.error(`[bench ${s}s] ${line}`);
 }
 
-const LOAD_GENERATOR =
-  'bench/src/load-generator.ts: closed loop over one HTTP/2 connection, gRPC spoken directly over node:http2 (a stream per call, no gRPC library objects per call: half the client CPU of @grpc/grpc-js), ModelInfer with raw_input_contents, the request framed once and responses not decoded (only grpc-status read); exact percentiles from every sample. perf_analyzer was not used: it calls ModelConfig, which MLServer does not implement, and one tool must drive every target';
+const LOAD_GENERATORS: Record<BenchConfig['loadGenerator'], string> = {
+  bench:
+    'bench/src/load-generator.ts for every served target and the gRPC floor: closed loop over one HTTP/2 connection, gRPC spoken directly over node:http2 (a stream per call, no gRPC library objects per call: half the client CPU of @grpc/grpc-js), KServe v2 ModelInfer with raw_input_contents, the request framed once and responses not decoded (only grpc-status read); exact percentiles from every sample',
+  ghz: 'ghz v0.93.0 for every served target and the gRPC floor: closed loop, one connection, N workers, the same ModelInfer bytes as binary call data; one ghz run of warm-up + window per point, measured from its per-call details (exact percentiles of calls started after the warm-up, answers inside the window; calls ghz cuts off at its end are not errors)',
+};
 
-/** Serves one model's two variants on one target and runs concurrency 1 then the throughput concurrencies. */
-async function measureServed(kind: 'maas' | 'peer', address: string, model: BenchModel, config: BenchConfig, notes: string[], cpuWatch: CpuWatch): Promise<ServingRun[]> {
+/** The closed-loop client every served target is driven with (BENCH_LOAD_GENERATOR). */
+function drive(config: BenchConfig): (client: RawInferClient, options: LoadOptions) => Promise<LoadResult> {
+  return config.loadGenerator === 'ghz' ? runGhzClosedLoop : runClosedLoop;
+}
+
+/** Serves one model's variants on one target and runs concurrency 1 then the throughput concurrencies. */
+async function measureServed(server: ServerName, address: string, model: BenchModel, variants: readonly BatchingKind[], config: BenchConfig, notes: string[], cpuWatch: CpuWatch): Promise<ServingRun[]> {
   const runs: ServingRun[] = [];
-  for (const variant of ['unbatched', 'batched'] as const) {
-    const name: ServingVariant = `${kind}-${variant}`;
+  for (const variant of variants) {
+    const name: ServingVariant = `${server}-${variant}`;
     const client = new RawInferClient({ address, model: `${model.name}-${variant}`, inputs: wireInputs(model) });
     try {
-      const outputs = await waitUntilServing(client, 60_000);
+      const outputs = await waitUntilServing(client, 120_000);
       progress(`${name} ${model.name}: serving (${outputs.join('; ')})`);
       for (const concurrency of [1, ...config.concurrencies]) {
         let r;
         const cpuReading = startCpuReading(cpuWatch);
         try {
-          r = await runClosedLoop(client, { concurrency, warmupMs: config.warmupMs, durationMs: config.durationMs, timeoutMs: config.requestTimeoutMs });
+          r = await drive(config)(client, { concurrency, warmupMs: config.warmupMs, durationMs: config.durationMs, timeoutMs: config.requestTimeoutMs });
         } catch (err) {
           // One overloaded point (every reply slower than the window) must not cost the rest of the run.
           notes.push(`${name} ${model.name} c${concurrency}: ${(err as Error).message}`);
@@ -68,22 +83,45 @@ async function measureServed(kind: 'maas' | 'peer', address: string, model: Benc
 
 type Threads = { intraOpThreads: number; interOpThreads: number };
 
+/** What one server's turn on one model gives back. */
+interface ServerTurn {
+  runs: ServingRun[];
+  /** ghz beside the bench's load generator, when this turn was the one picked for it. */
+  check?: LoadGeneratorCheck[];
+}
+
+/** ghz against the bench's load generator on one variant at concurrency 1 and the top concurrency. */
+async function checkLoadGenerators(server: ServerName, address: string, model: BenchModel, config: BenchConfig, notes: string[]): Promise<LoadGeneratorCheck[]> {
+  const client = new RawInferClient({ address, model: `${model.name}-unbatched`, inputs: wireInputs(model) });
+  const out: LoadGeneratorCheck[] = [];
+  try {
+    for (const concurrency of [1, config.concurrencies[config.concurrencies.length - 1] ?? 8]) {
+      const readings = await compareWithGhz(client, { concurrency, warmupMs: config.warmupMs, durationMs: config.durationMs, timeoutMs: config.requestTimeoutMs });
+      out.push({ target: `${server}-unbatched`, model: model.name, concurrency, readings });
+      progress(`load generators on ${server}-unbatched ${model.name} c${concurrency}: ${readings.map((r) => `${r.tool} ${r.throughputPerSecond.toFixed(0)} req/s, p50 ${r.latencyMs.p50.toFixed(3)} ms, p99 ${r.latencyMs.p99.toFixed(3)} ms`).join('; ')}`);
+    }
+  } catch (err) {
+    notes.push(`ghz check not measured on ${server} ${model.name}: ${(err as Error).message.split('\n')[0]}`);
+    progress(`ghz check FAILED: ${(err as Error).stack ?? String(err)}`);
+  } finally {
+    client.close();
+  }
+  return out;
+}
+
 /** Starts maas with one model, measures its variants, stops it (CPU profiles per model when asked). */
-async function measureMaas(model: BenchModel, config: BenchConfig, threads: Threads, notes: string[], stamp: string): Promise<ServingRun[]> {
+async function measureMaas(model: BenchModel, config: BenchConfig, threads: Threads, notes: string[], stamp: string, ghzHere: boolean): Promise<ServerTurn> {
   const cpuProfileDir = config.profile ? path.join(config.outDir, `${stamp}-profile`, model.name) : undefined;
   progress(`maas ${model.name}: starting Redis, Consul, registry, worker(s), gateway and uploading the model`);
   try {
     const stack = await startMaas([model], { workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
-    const cpuWatch: CpuWatch = [
-      { name: 'gateway', pid: stack.gateway.process.child.pid ?? -1 },
-      ...stack.workers.map((w) => ({ name: w.id, pid: w.process.child.pid ?? -1 })),
-      { name: 'redis', pid: stack.redis.process.child.pid ?? -1 },
-    ];
+    const cpuWatch = maasCpuWatch(stack);
     const pids = new Map(cpuWatch.map((w): [number, string] => [w.pid, w.name]));
-    let runs: ServingRun[];
+    const turn: ServerTurn = { runs: [] };
     try {
       progress(`maas ${model.name}: gateway ${stack.gateway.grpcAddress}`);
-      runs = await measureServed('maas', stack.gateway.grpcAddress, model, config, notes, cpuWatch);
+      turn.runs = await measureServed('maas', stack.gateway.grpcAddress, model, ['unbatched', 'batched'], config, notes, cpuWatch);
+      if (ghzHere) turn.check = await checkLoadGenerators('maas', stack.gateway.grpcAddress, model, config, notes);
     } finally {
       await stack.stop();
     }
@@ -91,33 +129,130 @@ async function measureMaas(model: BenchModel, config: BenchConfig, threads: Thre
       fs.writeFileSync(path.join(cpuProfileDir, 'summary.txt'), summarizeProfiles(cpuProfileDir, 25, pids));
       progress(`maas ${model.name}: CPU profiles in ${path.relative(REPO_ROOT, cpuProfileDir)} (summary.txt)`);
     }
-    return runs;
+    return turn;
   } catch (err) {
     notes.push(`maas not measured for ${model.name}: ${(err as Error).message.split('\n')[0]}`);
     progress(`maas ${model.name} FAILED: ${(err as Error).stack ?? String(err)}`);
-    return [];
+    return { runs: [] };
   }
 }
 
-/** Starts MLServer with one model, measures its variants, stops it. */
-async function measurePeer(model: BenchModel, config: BenchConfig, threads: Threads, notes: string[]): Promise<{ runs: ServingRun[]; peer?: string }> {
-  progress(`peer ${model.name}: starting MLServer`);
+/** Every process of a maas stack whose CPU is read: the request path first, then registry and Consul. */
+function maasCpuWatch(stack: Stack): CpuWatch {
+  return [
+    { name: 'gateway', pid: stack.gateway.process.child.pid ?? -1 },
+    ...stack.workers.map((w) => ({ name: w.id, pid: w.process.child.pid ?? -1 })),
+    { name: 'redis', pid: stack.redis.process.child.pid ?? -1 },
+    { name: 'registry', pid: stack.registry.process.child.pid ?? -1 },
+    { name: 'consul', pid: stack.consul.process.child.pid ?? -1 },
+  ];
+}
+
+const START_PEER: Record<PeerName, (models: readonly BenchModel[], options: PeerOptions) => Promise<PeerServer>> = { triton: startTriton, kserve: startKserve, mlserver: startMlServer };
+
+function peerOptions(config: BenchConfig, threads: Threads): PeerOptions {
+  return { maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, parallelWorkers: config.peerParallelWorkers };
+}
+
+/** Starts one peer with one model, measures its variants, stops it. */
+async function measurePeer(peer: PeerName, model: BenchModel, config: BenchConfig, threads: Threads, notes: string[], versions: Partial<Record<PeerName, string>>, ghzHere: boolean): Promise<ServerTurn> {
+  progress(`${peer} ${model.name}: starting (installing it first if needed)`);
   try {
-    const server = await startMlServer([model], { maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, parallelWorkers: config.peerParallelWorkers });
-    const peer = `${server.version}, bench/peer/onnx_runtime.py, parallel_workers ${config.peerParallelWorkers}; batched variant: adaptive batching max_batch_size ${config.maxBatchSize}, max_batch_time ${config.maxQueueDelayUs / 1e6} s`;
+    const server = await START_PEER[peer]([model], peerOptions(config, threads));
+    versions[peer] = server.version;
     try {
-      progress(`peer ${model.name}: ${server.version} on ${server.grpcAddress}`);
-      return { runs: await measureServed('peer', server.grpcAddress, model, config, notes, [{ name: 'mlserver', pid: server.process.child.pid ?? -1 }]), peer };
+      progress(`${peer} ${model.name}: ${server.version} on ${server.grpcAddress}`);
+      const turn: ServerTurn = { runs: await measureServed(peer, server.grpcAddress, model, server.variants, config, notes, server.cpuWatch) };
+      if (ghzHere) turn.check = await checkLoadGenerators(peer, server.grpcAddress, model, config, notes);
+      return turn;
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n--- mlserver log (tail) ---\n${server.process.log().slice(-3000)}`, { cause: err });
+      throw new Error(`${(err as Error).message}\n--- ${peer} log (tail) ---\n${server.process.log().slice(-3000)}`, { cause: err });
     } finally {
       await server.stop();
     }
   } catch (err) {
-    notes.push(`peer not measured for ${model.name}: ${(err as Error).message.split('\n')[0]}`);
-    progress(`peer ${model.name} FAILED: ${(err as Error).stack ?? String(err)}`);
+    notes.push(`${peer} not measured for ${model.name}: ${(err as Error).message.split('\n')[0]}`);
+    progress(`${peer} ${model.name} FAILED: ${(err as Error).stack ?? String(err)}`);
     return { runs: [] };
   }
+}
+
+/** Reads a server's CPU while nothing is asked of it: a short settle, then `idleDurationMs`. */
+async function readIdle(server: ServerName, models: number, cpuWatch: CpuWatch, config: BenchConfig): Promise<IdleRun> {
+  await sleep(2_000);
+  const reading = startCpuReading(cpuWatch);
+  const t0 = performance.now();
+  await sleep(config.idleDurationMs);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuMsPerSecond = Object.fromEntries(Object.entries(reading()).map(([k, v]) => [k, v / seconds]));
+  const total = Object.values(cpuMsPerSecond).reduce((a, b) => a + b, 0);
+  progress(`idle ${server} (${models} models): ${total.toFixed(1)} ms of CPU per second (${Object.entries(cpuMsPerSecond).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')})`);
+  return { server, models, seconds, cpuMsPerSecond };
+}
+
+/** Idle CPU of every server measured, each with the bench's models loaded (maas with fillers up to idleMaasModels). */
+async function measureIdle(servers: readonly ServerName[], models: readonly BenchModel[], config: BenchConfig, threads: Threads, notes: string[]): Promise<IdleRun[]> {
+  const out: IdleRun[] = [];
+  for (const server of servers) {
+    try {
+      if (server === 'maas') {
+        const own = models.length * 2;
+        const fillers = Math.max(0, config.idleMaasModels - own);
+        const stack = await startMaas(models, { workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, fillers: { count: fillers, file: benchModelFile('identity') } });
+        try {
+          const identityInputs = [{ name: 'x', datatype: 'FP32' as const, shape: [1, 4], bytes: Buffer.alloc(16) }];
+          const checks = [...models.flatMap((m) => (['unbatched', 'batched'] as const).map((v) => new RawInferClient({ address: stack.gateway.grpcAddress, model: `${m.name}-${v}`, inputs: wireInputs(m) }))), ...(fillers > 0 ? [new RawInferClient({ address: stack.gateway.grpcAddress, model: fillerName(fillers - 1), inputs: identityInputs })] : [])];
+          for (const c of checks) {
+            await waitUntilServing(c, 120_000);
+            c.close();
+          }
+          out.push(await readIdle('maas', own + fillers, maasCpuWatch(stack), config));
+        } finally {
+          await stack.stop();
+        }
+      } else {
+        const peer = await START_PEER[server](models, peerOptions(config, threads));
+        try {
+          for (const m of models) {
+            for (const v of peer.variants) {
+              const c = new RawInferClient({ address: peer.grpcAddress, model: `${m.name}-${v}`, inputs: wireInputs(m) });
+              await waitUntilServing(c, 120_000);
+              c.close();
+            }
+          }
+          out.push(await readIdle(server, models.length * peer.variants.length, peer.cpuWatch, config));
+        } finally {
+          await peer.stop();
+        }
+      }
+    } catch (err) {
+      notes.push(`idle CPU not measured for ${server}: ${(err as Error).message.split('\n')[0]}`);
+      progress(`idle ${server} FAILED: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
+  return out;
+}
+
+/** The floors for each model's request size: a bare gRPC echo (c1 and the top concurrency) and a Redis Streams request/reply. */
+async function measureFloors(models: readonly BenchModel[], config: BenchConfig, notes: string[]): Promise<FloorRun[]> {
+  const out: FloorRun[] = [];
+  const options = { durationMs: config.durationMs, warmupMs: config.warmupMs, timeoutMs: config.requestTimeoutMs, grpcConcurrencies: config.concurrencies.slice(-1), drive: drive(config) };
+  for (const model of models) {
+    for (const [name, measure] of [
+      ['grpc-echo', async () => measureGrpcEcho(model, options)],
+      ['redis-streams', async () => [await measureRedisStreams(model, options)]],
+    ] as const) {
+      try {
+        const runs = await measure();
+        out.push(...runs);
+        for (const r of runs) progress(`floor ${name} ${model.name} (${r.payloadBytes} B) c${r.concurrency}: ${r.throughputPerSecond.toFixed(0)} req/s, p50 ${r.latencyMs.p50.toFixed(3)} ms, p99 ${r.latencyMs.p99.toFixed(3)} ms`);
+      } catch (err) {
+        notes.push(`floor ${name} not measured for ${model.name}: ${(err as Error).message.split('\n')[0]}`);
+        progress(`floor ${name} ${model.name} FAILED: ${(err as Error).stack ?? String(err)}`);
+      }
+    }
+  }
+  return out;
 }
 
 async function main(): Promise<number> {
@@ -134,7 +269,7 @@ async function main(): Promise<number> {
   progress(`models ${config.models.join(', ')}; targets ${config.targets.join(', ')}; ${config.durationMs / 1000} s runs after ${config.warmupMs / 1000} s warm-up; concurrency 1, ${config.concurrencies.join(', ')}`);
   const threads = { intraOpThreads: config.intraOpThreads, interOpThreads: config.interOpThreads };
   const notes: string[] = [
-    `Taken on a shared ${os.cpus().length}-core machine: load generator, gateway, Redis, worker(s) and the peer share the same cores, and numbers taken while other work ran are noisy. Compare ratios within one run, not absolute numbers across runs.`,
+    `Taken on a shared ${os.cpus().length}-core machine: the load generator and the server measured (maas's gateway, Redis and worker(s), or a peer) share the same cores, one server at a time, and numbers taken while other work ran are noisy. Compare ratios within one run, not absolute numbers across runs.`,
   ];
 
   const models: BenchModel[] = [];
@@ -144,22 +279,30 @@ async function main(): Promise<number> {
   }
   const raw = new Map<string, RawResult>();
   const runs = new Map<string, ServingRun[]>(models.map((m) => [m.name, []]));
-  let peer = 'not measured';
+  const peerVersions: Partial<Record<PeerName, string>> = {};
+  const servers = (['maas', ...PEER_NAMES] as const).filter((s) => config.targets.includes(s));
+  let loadGeneratorCheck: LoadGeneratorCheck[] = [];
+  // ghz runs once, on the first model, against the cheapest server measured (the one where the client's own
+  // cost weighs most): Triton when it is measured, else the first server.
+  const ghzServer = config.ghzCheck ? (servers.includes('triton') ? 'triton' : servers[0]) : undefined;
 
-  // One model at a time, raw then maas then the peer back to back, each server started for that model alone:
-  // the three sides of a ratio are measured minutes apart, not a whole run apart (this machine drifts).
-  for (const model of models) {
+  // One model at a time: raw, then each server started for that model alone, in an order alternated from
+  // model to model, so the sides of a ratio are measured minutes apart, not a whole run apart (this machine drifts).
+  for (const [index, model] of models.entries()) {
     raw.set(model.name, await measureRaw(model, threads, { durationMs: config.rawDurationMs, batchSizes: config.rawBatchSizes }, progress));
-    if (config.targets.includes('maas')) runs.get(model.name)!.push(...(await measureMaas(model, config, threads, notes, stamp)));
-    if (config.targets.includes('peer')) {
-      const measured = await measurePeer(model, config, threads, notes);
-      runs.get(model.name)!.push(...measured.runs);
-      if (measured.peer) peer = measured.peer;
+    for (const server of serverOrder(servers, index)) {
+      const ghzHere = index === 0 && server === ghzServer;
+      const turn = server === 'maas' ? await measureMaas(model, config, threads, notes, stamp, ghzHere) : await measurePeer(server, model, config, threads, notes, peerVersions, ghzHere);
+      runs.get(model.name)!.push(...turn.runs);
+      if (turn.check) loadGeneratorCheck = turn.check;
     }
   }
 
+  const floors = config.targets.includes('floors') ? await measureFloors(models, config, notes) : [];
+  const idle = config.targets.includes('idle') ? await measureIdle(servers, models, config, threads, notes) : [];
+
   let pipelineShare: PipelineShareRun[] = [];
-  if (config.targets.includes('maas') && models.some((m) => m.name === 'ocr-cls')) {
+  if (config.targets.includes('pipeline') && models.some((m) => m.name === 'ocr-cls')) {
     progress('maas: ocr-cls with its image pipeline (preprocess share)');
     try {
       const cpuProfileDir = config.profile ? path.join(config.outDir, `${stamp}-pipeline-profile`) : undefined;
@@ -183,7 +326,7 @@ async function main(): Promise<number> {
     };
   });
   const results: BenchResults = {
-    schema: 'maas-bench/v1',
+    schema: 'maas-bench/v2',
     startedAt,
     finishedAt: new Date().toISOString(),
     machine: {
@@ -197,11 +340,14 @@ async function main(): Promise<number> {
       loadAverageAtEnd: os.loadavg(),
     },
     config,
-    loadGenerator: LOAD_GENERATOR,
-    peer,
+    loadGenerator: `${LOAD_GENERATORS[config.loadGenerator]}${config.ghzCheck ? '. The other client drives one target beside it (see "Load generators"), so the two can be compared' : ''}`,
+    peers: peerVersions,
     notes,
     models: modelResults,
     pipelineShare,
+    floors,
+    idle,
+    loadGeneratorCheck,
   };
   const base = path.join(config.outDir, stamp);
   const markdown = renderMarkdown(results) + renderPipelineShare(pipelineShare);

@@ -28,12 +28,19 @@ export interface BenchInput {
   itemData: Float32Array;
 }
 
-/** A model ready to measure: file, inputs with data. */
+/** One output of a resolved model: its name and one item's shape (no batch dim; -1 where the model leaves it open). */
+export interface BenchOutput {
+  name: string;
+  itemShape: number[];
+}
+
+/** A model ready to measure: file, inputs with data, outputs (peers that need a config are told them). */
 export interface BenchModel {
   name: string;
   description: string;
   file: string;
   inputs: BenchInput[];
+  outputs: BenchOutput[];
 }
 
 /** Deterministic values in [0, 1) (a fixed LCG), so every run and every target sees the same input. */
@@ -45,6 +52,23 @@ export function deterministicData(length: number, seed = 12345): Float32Array {
     out[i] = s / 2 ** 32;
   }
   return out;
+}
+
+/**
+ * Removes every `{{` from the bytes of `data` (little-endian floats) by clearing the low bit of the second
+ * brace: ghz runs even binary call data through Go templates, and the same bytes go to every target. The
+ * change is at most one step in one byte of a value; returns how many were changed.
+ */
+export function withoutTemplateBraces(data: Float32Array): number {
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  let changed = 0;
+  for (let i = 0; i + 1 < bytes.length; i++) {
+    if (bytes[i] === 0x7b && bytes[i + 1] === 0x7b) {
+      bytes[i + 1] = 0x7a;
+      changed++;
+    }
+  }
+  return changed;
 }
 
 /**
@@ -71,11 +95,16 @@ export async function resolveBenchModel(spec: BenchModelSpec, open: (file: strin
   const file = benchModelFile(spec.name);
   const session = await open(file);
   try {
-    const inputs = itemShapes(spec, session.inputMetadata).map((s, i) => ({
-      ...s,
-      itemData: deterministicData(s.itemShape.reduce((a, b) => a * b, 1), 1000 + i),
-    }));
-    return { name: spec.name, description: spec.description, file, inputs };
+    const inputs = itemShapes(spec, session.inputMetadata).map((s, i) => {
+      const itemData = deterministicData(s.itemShape.reduce((a, b) => a * b, 1), 1000 + i);
+      withoutTemplateBraces(itemData);
+      return { ...s, itemData };
+    });
+    const outputs = session.outputMetadata.map((m) => {
+      if (!m.isTensor || m.type !== 'float32') throw new Error(`${spec.name}: output ${m.name} is not a float32 tensor; the peers' configs assume one`);
+      return { name: m.name, itemShape: m.shape.slice(1).map((d) => (typeof d === 'number' && d > 0 ? d : -1)) };
+    });
+    return { name: spec.name, description: spec.description, file, inputs, outputs };
   } finally {
     await session.release();
   }

@@ -2,30 +2,13 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { freePort, REPO_ROOT, startProcess, type ManagedProcess } from '@maas/testing';
+import { freePort, REPO_ROOT, startProcess } from '@maas/testing';
 import type { BenchModel } from './models';
-
-/** How the peer serves each model: the same two variants as maas. */
-export interface PeerOptions {
-  maxBatchSize: number;
-  maxQueueDelayUs: number;
-  intraOpThreads: number;
-  interOpThreads: number;
-  parallelWorkers: number;
-}
-
-/** A running MLServer. */
-export interface PeerServer {
-  grpcAddress: string;
-  version: string;
-  process: ManagedProcess;
-  stop(): Promise<void>;
-}
+import { runEnsureScript, type PeerOptions, type PeerServer } from './peers';
 
 /** Installs (pinned, cached) MLServer into .tools/mlserver and returns its bin folder. */
 export function ensureMlServer(): string {
-  const script = path.join(REPO_ROOT, 'scripts/tools/ensure-mlserver.sh');
-  return execFileSync(script, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return runEnsureScript('ensure-mlserver.sh');
 }
 
 /** model-settings.json for one served variant (written next to the runtime in a temp model repository). */
@@ -72,10 +55,17 @@ export async function startMlServer(models: readonly BenchModel[], options: Peer
     cwd: dir,
     env: { PATH: `${bin}:${process.env['PATH'] ?? ''}`, HOME: process.env['HOME'] ?? dir, PYTHONPATH: dir, OMP_NUM_THREADS: String(options.intraOpThreads) },
   });
+  const pid = proc.child.pid ?? -1;
   return {
+    peer: 'mlserver',
     grpcAddress: `127.0.0.1:${grpcPort}`,
-    version,
+    version: `${version}, bench/peer/onnx_runtime.py, parallel_workers ${options.parallelWorkers}; batched variant: adaptive batching max_batch_size ${options.maxBatchSize}, max_batch_time ${options.maxQueueDelayUs / 1e6} s`,
+    variants: ['unbatched', 'batched'],
     process: proc,
+    cpuWatch: [
+      { name: 'mlserver', pid, scope: 'self' },
+      { name: 'workers', pid, scope: 'children' },
+    ],
     async stop() {
       await proc.stop(10_000);
       fs.rmSync(dir, { recursive: true, force: true });

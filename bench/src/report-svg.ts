@@ -11,7 +11,8 @@ export interface PlotSeries {
 const PANEL_W = 440;
 const PANEL_H = 340;
 const MARGIN = { left: 58, right: 14, top: 34, bottom: 46 };
-const LEGEND_H = 58;
+/** Height of the legend: a top margin and one row of five entries per 18 px. */
+const legendHeight = (entries: number): number => 22 + Math.max(2, Math.ceil(entries / 5)) * 18;
 
 /** Escapes text for SVG content and attributes. */
 export function escapeXml(text: string): string {
@@ -48,7 +49,16 @@ export function seriesOf(m: ModelResult): PlotSeries[] {
       points: m.raw.sweep.map((p) => ({ x: p.itemsPerSecond, y: p.latencyMs.p50, note: `batch ${p.batchSize}` })),
     });
   }
-  const colors: Record<string, string> = { 'maas-batched': '#1f77b4', 'maas-unbatched': '#2ca02c', 'peer-batched': '#d62728', 'peer-unbatched': '#ff7f0e' };
+  const colors: Record<string, string> = {
+    'maas-batched': '#1f77b4',
+    'maas-unbatched': '#17becf',
+    'triton-batched': '#2ca02c',
+    'triton-unbatched': '#98df8a',
+    'kserve-batched': '#9467bd',
+    'kserve-unbatched': '#c5b0d5',
+    'mlserver-batched': '#d62728',
+    'mlserver-unbatched': '#ff9896',
+  };
   for (const variant of Object.keys(colors)) {
     const runs = m.runs.filter((r) => r.variant === variant).sort((a, b) => a.concurrency - b.concurrency);
     if (runs.length === 0) continue;
@@ -109,9 +119,9 @@ function panel(title: string, series: PlotSeries[], offsetX: number): string {
 export function renderSvg(results: Pick<BenchResults, 'models' | 'startedAt'>): string {
   const panels = results.models.map((m) => ({ title: m.model, series: seriesOf(m) }));
   const width = Math.max(1, panels.length) * PANEL_W;
-  const height = PANEL_H + LEGEND_H;
   const legendSeries = new Map<string, PlotSeries>();
   for (const p of panels) for (const s of p.series) if (!legendSeries.has(s.label)) legendSeries.set(s.label, s);
+  const height = PANEL_H + legendHeight(legendSeries.size);
   const legend: string[] = [];
   let i = 0;
   for (const s of legendSeries.values()) {

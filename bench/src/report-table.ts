@@ -1,6 +1,8 @@
-import type { BenchResults, ModelResult, ServingVariant } from './results';
+import { bestAtC1, bestAtTop, bestThroughput } from './ratios';
+import { PEER_NAMES, serverOf, type BenchResults, type FloorRun, type IdleRun, type LoadGeneratorCheck, type ModelResult, type ServerName, type ServingRun, type ServingVariant } from './results';
 
-const VARIANT_ORDER: ServingVariant[] = ['maas-batched', 'maas-unbatched', 'peer-batched', 'peer-unbatched'];
+const SERVERS: ServerName[] = ['maas', ...PEER_NAMES];
+const VARIANT_ORDER: ServingVariant[] = SERVERS.flatMap((s) => [`${s}-batched`, `${s}-unbatched`] as const);
 
 /** A number for a table cell: 3 significant digits below 100, whole numbers above; '—' for none. */
 export function formatNumber(value: number | null | undefined): string {
@@ -38,26 +40,102 @@ function table(header: string[], rows: string[][]): string {
 /** The summary: one row per model with the ratios the issue asks for. */
 export function summaryTable(models: readonly ModelResult[]): string {
   const rows = models.map((m) => {
-    const bestPeerC = m.runs.filter((r) => r.variant.startsWith('peer-'));
-    const bestMaas = m.runs.filter((r) => r.variant.startsWith('maas-'));
-    const maxOf = (rs: typeof m.runs) => (rs.length ? Math.max(...rs.map((r) => r.throughputPerSecond)) : null);
     return [
       m.model,
       formatNumber(m.raw?.latencyBatch1Ms.p50),
       `${signed(m.ratios.overheadP50Ms.unbatched)} / ${signed(m.ratios.overheadP50Ms.batched)}`,
       `${signed(m.ratios.overheadP99Ms.unbatched)} / ${signed(m.ratios.overheadP99Ms.batched)}`,
       m.raw ? `${formatNumber(m.raw.throughputItemsPerSecond)} (b${m.raw.bestBatchSize})` : '—',
-      formatNumber(maxOf(bestMaas)),
-      formatNumber(maxOf(bestPeerC)),
+      formatNumber(bestThroughput(m.runs, 'maas')),
       ratioCell(m.ratios.throughputVsRaw),
-      ratioCell(m.ratios.throughputVsPeer),
-      Object.entries(m.ratios.p99VsPeer).map(([c, v]) => `${c} ${v.toFixed(2)}×`).join(', ') || '—',
     ];
   });
+  return table(['model', 'raw p50 b1 ms', 'maas p50 overhead ms (unbatched / batched)', 'maas p99 overhead ms (unbatched / batched)', 'raw best items/s', 'maas best req/s', 'maas / raw tput'], rows);
+}
+
+function cpuBreakdown(run: ServingRun | undefined): string {
+  return cpuCell(run?.cpuMsPerRequest);
+}
+
+/**
+ * maas beside every peer, one row per model and server: p50/p90/p99 at concurrency 1 (the faster variant),
+ * best throughput, server CPU per request at the top concurrency with its split by process, and maas over
+ * the server for p50, throughput and CPU (below 1 for latency and CPU, above 1 for throughput: maas ahead).
+ */
+export function sideBySideTable(models: readonly ModelResult[]): string {
+  const rows: string[][] = [];
+  for (const m of models) {
+    for (const server of SERVERS) {
+      const mine = m.runs.filter((r) => serverOf(r.variant) === server);
+      if (mine.length === 0) continue;
+      const c1 = bestAtC1(m.runs, server);
+      const top = bestAtTop(m.runs, server);
+      const best = [...mine].sort((a, b) => b.throughputPerSecond - a.throughputPerSecond)[0]!;
+      const vs = server === 'maas' ? undefined : m.ratios.vsPeers[server];
+      rows.push([
+        m.model,
+        server === 'maas' ? '**maas**' : server,
+        c1 ? `${formatNumber(c1.latencyMs.p50)} / ${formatNumber(c1.latencyMs.p90)} / ${formatNumber(c1.latencyMs.p99)} (${c1.variant.slice(server.length + 1)})` : '—',
+        `${formatNumber(best.throughputPerSecond)} (${best.variant.slice(server.length + 1)} c${best.concurrency})`,
+        top ? `c${top.concurrency}: ${cpuBreakdown(top)}` : '—',
+        vs ? ratioCell(vs.p50C1) : '',
+        vs ? ratioCell(vs.throughput) : '',
+        vs ? ratioCell(vs.cpuPerRequestTop) : '',
+      ]);
+    }
+  }
+  return table(['model', 'server', 'c1 p50 / p90 / p99 ms (variant)', 'best req/s', 'server CPU ms per request (top concurrency)', 'maas / it: c1 p50', 'maas / it: best req/s', 'maas / it: CPU per request'], rows);
+}
+
+/** The floors: a bare gRPC echo and a Redis Streams request/reply, per request size. */
+export function floorsTable(floors: readonly FloorRun[], models: readonly ModelResult[]): string {
+  const rows: string[][] = floors.map((f) => [
+    f.floor === 'grpc-echo' ? 'bare @grpc/grpc-js echo (own process)' : 'Redis Streams request/reply (ioredis, responder process)',
+    `${f.model} (${f.payloadBytes} B)`,
+    String(f.concurrency),
+    formatNumber(f.throughputPerSecond),
+    `${formatNumber(f.latencyMs.p50)} / ${formatNumber(f.latencyMs.p90)} / ${formatNumber(f.latencyMs.p99)}`,
+    cpuCell(f.cpuMsPerRequest),
+  ]);
+  for (const m of models) {
+    if (!m.raw) continue;
+    const b1 = m.raw.latencyBatch1Ms;
+    rows.push(['raw onnxruntime-node, in process', `${m.model} (batch 1; best b${m.raw.bestBatchSize})`, '1', `${formatNumber(1000 / b1.mean)} (best ${formatNumber(m.raw.throughputItemsPerSecond)} items/s)`, `${formatNumber(b1.p50)} / ${formatNumber(b1.p90)} / ${formatNumber(b1.p99)}`, formatNumber(b1.mean)]);
+  }
+  // What a maas request pays at the least by design: one gRPC call in, one Redis request/reply, the compute.
+  for (const m of models) {
+    const at1 = (floor: FloorRun['floor']) => floors.find((f) => f.floor === floor && f.model === m.model && f.concurrency === 1);
+    const echo = at1('grpc-echo');
+    const redis = at1('redis-streams');
+    if (!m.raw || !echo || !redis) continue;
+    const p50 = echo.latencyMs.p50 + redis.latencyMs.p50 + m.raw.latencyBatch1Ms.p50;
+    rows.push([`**maas's floor** (gRPC echo + Redis request/reply + raw, p50s added)`, m.model, '1', '', `**${formatNumber(p50)}**`, '']);
+  }
+  return table(['floor', 'request', 'concurrency', 'req/s', 'p50 / p90 / p99 ms', 'CPU ms per request'], rows);
+}
+
+/** CPU each server burns idle, per second, with its split by process. */
+export function idleTable(idle: readonly IdleRun[]): string {
   return table(
-    ['model', 'raw p50 b1 ms', 'maas p50 overhead ms (unbatched / batched)', 'maas p99 overhead ms (unbatched / batched)', 'raw best items/s', 'maas best req/s', 'peer best req/s', 'maas / raw tput', 'maas / peer tput', 'maas / peer p99'],
-    rows,
+    ['server', 'models loaded', 'seconds read', 'CPU ms per second'],
+    idle.map((r) => [r.server, String(r.models), formatNumber(r.seconds), cpuCell(r.cpuMsPerSecond)]),
   );
+}
+
+/** ghz and the bench's load generator on the same target, back to back. */
+export function loadGeneratorTable(checks: readonly LoadGeneratorCheck[]): string {
+  const rows = checks.flatMap((c) =>
+    c.readings.map((r) => [
+      `${c.model} on ${c.target}`,
+      String(c.concurrency),
+      r.tool === 'ghz' ? 'ghz v0.93.0' : 'bench (node:http2)',
+      formatNumber(r.throughputPerSecond),
+      `${formatNumber(r.latencyMs.p50)} / ${formatNumber(r.latencyMs.p90)} / ${formatNumber(r.latencyMs.p99)}`,
+      formatNumber(r.clientCpuMsPerRequest),
+      String(r.errors),
+    ]),
+  );
+  return table(['target', 'concurrency', 'load generator', 'req/s', 'p50 / p90 / p99 ms', 'client CPU ms per request', 'errors'], rows);
 }
 
 /** Every measurement of one model: raw points, then each served variant at each concurrency. */
@@ -94,8 +172,9 @@ export function renderMarkdown(results: BenchResults): string {
     `# maas bench — ${results.startedAt}`,
     '',
     `Machine: ${results.machine.cpus} × ${results.machine.cpuModel}, ${(results.machine.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB, node ${results.machine.node}, onnxruntime-node ${results.machine.onnxruntimeNode}; load average at start ${results.machine.loadAverageAtStart.map((v) => v.toFixed(2)).join(' ')}, at end ${results.machine.loadAverageAtEnd.map((v) => v.toFixed(2)).join(' ')}.`,
-    `Runs: ${c.durationMs / 1000} s measured after ${c.warmupMs / 1000} s warm-up; ORT intra-op ${c.intraOpThreads}, inter-op ${c.interOpThreads}; batched variants: max batch ${c.maxBatchSize}, max queue delay ${c.maxQueueDelayUs} µs; ${c.workers} maas worker(s); MLServer parallel_workers ${c.peerParallelWorkers}.`,
-    `Load generator: ${results.loadGenerator}. Peer: ${results.peer}.`,
+    `Runs: ${c.durationMs / 1000} s measured after ${c.warmupMs / 1000} s warm-up; ORT intra-op ${c.intraOpThreads}, inter-op ${c.interOpThreads}; batched variants: max batch ${c.maxBatchSize}, max queue delay ${c.maxQueueDelayUs} µs; ${c.workers} maas worker(s); MLServer parallel_workers ${c.peerParallelWorkers}; one server at a time, the order alternated from model to model.`,
+    `Load generator: ${results.loadGenerator}.`,
+    ...Object.entries(results.peers ?? {}).map(([name, version]) => `Peer ${name}: ${version}.`),
     '',
     'Every request carries one item (batch 1). Raw rows are in-process `session.run` calls (items/s for batch 1 is 1000 / mean ms). Overheads are maas at concurrency 1 minus raw batch 1. CPU ms per item: raw = mean run time / batch; served = CPU time of the server processes (from /proc, warm-up included) / requests answered — contention stretches latency far more than it stretches this.',
     '',
@@ -103,6 +182,10 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     summaryTable(results.models),
   ];
+  if (results.models.some((m) => m.runs.length > 0)) out.push('', '## Side by side', '', sideBySideTable(results.models));
+  if (results.floors?.length) out.push('', '## Floors', '', 'What a request costs below any server on this machine, in the same run.', '', floorsTable(results.floors, results.models));
+  if (results.idle?.length) out.push('', '## Idle', '', 'CPU burnt while nothing is asked, models loaded and served (maas: the whole stack, Consul and registry included).', '', idleTable(results.idle));
+  if (results.loadGeneratorCheck?.length) out.push('', '## Load generators', '', 'ghz and the bench load generator on the same target, back to back, one connection each.', '', loadGeneratorTable(results.loadGeneratorCheck));
   for (const m of results.models) {
     out.push('', `## ${m.model}`, '', m.description, '', modelTable(m));
     const errors = m.runs.flatMap((r) => Object.entries(r.errorKinds).map(([k, v]) => `- ${r.variant} c${r.concurrency}: ${k} ×${v.count}: ${v.message}`));

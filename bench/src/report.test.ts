@@ -1,21 +1,22 @@
 import { compileBenchConfig } from './config';
 import { computeRatios } from './ratios';
-import { formatNumber, renderMarkdown, summaryTable } from './report-table';
+import { floorsTable, formatNumber, idleTable, loadGeneratorTable, renderMarkdown, sideBySideTable, summaryTable } from './report-table';
 import { escapeXml, logTicks, renderSvg, seriesOf } from './report-svg';
 import type { BenchResults, ModelResult, ServingRun } from './results';
 import { summarizeLatencies } from './stats';
 
 function model(): ModelResult {
   const runs: ServingRun[] = [1, 8, 32].flatMap((c) =>
-    (['maas-batched', 'maas-unbatched', 'peer-batched', 'peer-unbatched'] as const).map((variant, i): ServingRun => ({
+    (['maas-batched', 'maas-unbatched', 'triton-batched', 'triton-unbatched'] as const).map((variant, i): ServingRun => ({
       variant,
       concurrency: c,
       durationS: 2,
       requests: 100,
-      errors: variant === 'peer-batched' && c === 32 ? 3 : 0,
-      errorKinds: (variant === 'peer-batched' && c === 32 ? { DEADLINE_EXCEEDED: { count: 3, message: 'Deadline <exceeded>' } } : {}) as ServingRun['errorKinds'],
+      errors: variant === 'triton-batched' && c === 32 ? 3 : 0,
+      errorKinds: (variant === 'triton-batched' && c === 32 ? { DEADLINE_EXCEEDED: { count: 3, message: 'Deadline <exceeded>' } } : {}) as ServingRun['errorKinds'],
       throughputPerSecond: 100 * c * (4 - i),
       latencyMs: summarizeLatencies([c, c * 2, c * 3 + i]),
+      cpuMsPerRequest: variant.startsWith('maas') ? { gateway: 0.2, worker: 0.1 } : { tritonserver: 0.05, stubs: 0.05 },
     })),
   );
   const raw = {
@@ -29,15 +30,21 @@ function model(): ModelResult {
 
 function results(): BenchResults {
   return {
-    schema: 'maas-bench/v1',
+    schema: 'maas-bench/v2',
     startedAt: '2026-01-01T00:00:00.000Z',
     finishedAt: '2026-01-01T00:01:00.000Z',
     machine: { cpuModel: 'cpu', cpus: 2, totalMemoryBytes: 2 ** 33, platform: 'linux', node: 'v20', onnxruntimeNode: '1.29.0', loadAverageAtStart: [1, 1, 1], loadAverageAtEnd: [2, 2, 2] },
     config: compileBenchConfig({ BENCH_QUICK: '1' }, '/repo'),
     loadGenerator: 'lg',
-    peer: 'MLServer',
+    peers: { triton: 'Triton 2.51.0' },
     notes: ['noisy'],
     models: [model()],
+    floors: [
+      { floor: 'grpc-echo', model: 'ocr-cls', payloadBytes: 110592, concurrency: 1, requests: 10, throughputPerSecond: 2000, latencyMs: summarizeLatencies([0.4, 0.5]), cpuMsPerRequest: { echo: 0.1 } },
+      { floor: 'redis-streams', model: 'ocr-cls', payloadBytes: 110592, concurrency: 1, requests: 10, throughputPerSecond: 2000, latencyMs: summarizeLatencies([0.3]), cpuMsPerRequest: { responder: 0.1, redis: 0.1 } },
+    ],
+    idle: [{ server: 'maas', models: 25, seconds: 10, cpuMsPerSecond: { gateway: 5, worker: 80 } }],
+    loadGeneratorCheck: [{ target: 'triton-unbatched', model: 'ocr-cls', concurrency: 1, readings: [{ tool: 'bench', requests: 9, errors: 0, throughputPerSecond: 900, latencyMs: { p50: 1, p90: 1.1, p99: 1.2, mean: 1 }, clientCpuMsPerRequest: 0.1 }, { tool: 'ghz', requests: 8, errors: 0, throughputPerSecond: 800, latencyMs: { p50: 1.2, p90: 1.3, p99: 1.4, mean: 1.2 }, clientCpuMsPerRequest: 0.08 }] }],
   };
 }
 
@@ -51,23 +58,57 @@ describe('Markdown report', () => {
     expect(formatNumber(Number.NaN)).toBe('—');
   });
 
-  it('has a summary row per model with the ratios', () => {
+  it('has a summary row per model with the ratios to raw', () => {
     const lines = summaryTable([model()]).split('\n');
     expect(lines).toHaveLength(3);
     const row = lines[2]!.split('|').map((c) => c.trim());
     expect(row[1]).toBe('ocr-cls');
     expect(row[5]).toBe('8000 (b8)');
-    // best maas 100*32*4 = 12800; best peer 100*32*2 = 6400
+    // best maas 100*32*4 = 12800 over raw's 8000
     expect(row[6]).toBe('12800');
-    expect(row[9]).toBe('2.00×');
+    expect(row[7]).toBe('1.60×');
+  });
+
+  it('puts maas beside each peer with the ratios in the peer rows', () => {
+    const lines = sideBySideTable([model()]).split('\n');
+    expect(lines).toHaveLength(4);
+    const maas = lines[2]!.split('|').map((c) => c.trim());
+    const triton = lines[3]!.split('|').map((c) => c.trim());
+    expect(maas[2]).toBe('**maas**');
+    // c1: maas-batched p50 2 beats maas-unbatched p50 2 (tie: the first sorted), p90/p99 = 3
+    expect(maas[3]).toBe('2.00 / 3.00 / 3.00 (batched)');
+    expect(maas[4]).toBe('12800 (batched c32)');
+    expect(maas[5]).toBe('c32: 0.300 (gateway 0.200, worker 0.100)');
+    expect(triton[2]).toBe('triton');
+    expect(triton[4]).toBe('6400 (batched c32)');
+    // maas / triton: throughput 12800 / 6400, CPU 0.3 / 0.1
+    expect(triton[7]).toBe('2.00×');
+    expect(triton[8]).toBe('3.00×');
+  });
+
+  it('renders floors with raw ORT, idle CPU and the two load generators', () => {
+    const r = results();
+    expect(floorsTable(r.floors!, r.models)).toContain('bare @grpc/grpc-js echo (own process) | ocr-cls (110592 B) | 1 | 2000');
+    expect(floorsTable(r.floors!, r.models)).toContain('raw onnxruntime-node, in process');
+    // echo p50 0.4 + Redis p50 0.3 + raw b1 p50 0.6
+    expect(floorsTable(r.floors!, r.models)).toContain("| **maas's floor** (gRPC echo + Redis request/reply + raw, p50s added) | ocr-cls | 1 |  | **1.30** |  |");
+    expect(idleTable(r.idle!)).toContain('| maas | 25 | 10.0 | 85.0 (gateway 5.00, worker 80.0) |');
+    const lg = loadGeneratorTable(r.loadGeneratorCheck!).split('\n');
+    expect(lg).toHaveLength(4);
+    expect(lg[3]).toContain('ghz v0.93.0 | 800');
   });
 
   it('renders every run, the best raw batch, errors and notes', () => {
     const md = renderMarkdown(results());
     expect(md).toContain('## ocr-cls');
     expect(md).toContain('raw ORT, batch 8 (best)');
-    expect(md.match(/^\| (maas|peer)-/gm)).toHaveLength(12);
-    expect(md).toContain('peer-batched c32: DEADLINE_EXCEEDED ×3');
+    expect(md.match(/^\| (maas|triton)-/gm)).toHaveLength(12);
+    expect(md).toContain('triton-batched c32: DEADLINE_EXCEEDED ×3');
+    expect(md).toContain('## Side by side');
+    expect(md).toContain('## Floors');
+    expect(md).toContain('## Idle');
+    expect(md).toContain('## Load generators');
+    expect(md).toContain('Peer triton: Triton 2.51.0.');
     expect(md).toContain('- noisy');
   });
 });
@@ -91,10 +132,10 @@ describe('SVG plot', () => {
       'maas-batched p99',
       'maas-unbatched p50',
       'maas-unbatched p99',
-      'peer-batched p50',
-      'peer-batched p99',
-      'peer-unbatched p50',
-      'peer-unbatched p99',
+      'triton-batched p50',
+      'triton-batched p99',
+      'triton-unbatched p50',
+      'triton-unbatched p99',
     ]);
   });
 

@@ -21,8 +21,21 @@ export interface RawResult {
   throughputItemsPerSecond: number;
 }
 
-/** A served target: maas or the peer, with dynamic batching on or off. */
-export type ServingVariant = 'maas-batched' | 'maas-unbatched' | 'peer-batched' | 'peer-unbatched';
+/** The peer servers measured beside maas. */
+export const PEER_NAMES = ['triton', 'kserve', 'mlserver'] as const;
+/** One peer server. */
+export type PeerName = (typeof PEER_NAMES)[number];
+/** Every server measured: maas and its peers. */
+export type ServerName = 'maas' | PeerName;
+/** Dynamic batching on (`batched`) or off (`unbatched`). */
+export type BatchingKind = 'batched' | 'unbatched';
+/** A served target: a server with dynamic batching on or off. */
+export type ServingVariant = `${ServerName}-${BatchingKind}`;
+
+/** The server a variant belongs to. */
+export function serverOf(variant: ServingVariant): ServerName {
+  return variant.slice(0, variant.lastIndexOf('-')) as ServerName;
+}
 
 /** One closed-loop run against a served model (every request carries one item, batch 1). */
 export interface ServingRun {
@@ -49,10 +62,20 @@ export interface ModelRatios {
   overheadP99Ms: { batched: number | null; unbatched: number | null };
   /** Best maas throughput (any variant, any concurrency) / raw throughput at the best batch size. */
   throughputVsRaw: number | null;
-  /** Best maas throughput / best peer throughput. */
-  throughputVsPeer: number | null;
-  /** maas p99 / peer p99, same variant kind and concurrency, by concurrency (batched variants; c1 unbatched). */
-  p99VsPeer: Record<string, number>;
+  /** maas against each peer measured. */
+  vsPeers: Partial<Record<PeerName, PeerRatios>>;
+}
+
+/** maas over one peer (below 1: maas is faster or cheaper; above 1 for throughput: maas serves more). */
+export interface PeerRatios {
+  /** Best p50 at concurrency 1 (either variant) of maas / of the peer. */
+  p50C1: number | null;
+  /** Best throughput (any variant, any concurrency) of maas / of the peer. */
+  throughput: number | null;
+  /** Server CPU per request at the highest concurrency (the faster variant of each) of maas / of the peer. */
+  cpuPerRequestTop: number | null;
+  /** p99 of maas / of the peer, same variant kind and concurrency (batched variants; c1 unbatched). */
+  p99: Record<string, number>;
 }
 
 /** Everything measured for one model. */
@@ -80,15 +103,66 @@ export interface MachineInfo {
 
 /** The file bench/results/<timestamp>.json. */
 export interface BenchResults {
-  schema: 'maas-bench/v1';
+  schema: 'maas-bench/v2';
   startedAt: string;
   finishedAt: string;
   machine: MachineInfo;
   config: BenchConfig;
   loadGenerator: string;
-  peer: string;
   notes: string[];
   models: ModelResult[];
   /** ocr-cls behind its image pipeline: what share of end-to-end time preprocessing takes. */
   pipelineShare?: PipelineShareRun[];
+  /** Each peer's versions and settings, by peer (absent: not measured). */
+  peers?: Partial<Record<PeerName, string>>;
+  /** What a request costs below any server: a bare gRPC echo, a Redis Streams request/reply. */
+  floors?: FloorRun[];
+  /** CPU each server burns while nothing is asked of it. */
+  idle?: IdleRun[];
+  /** ghz and the bench's load generator against the same target, so their numbers can be compared. */
+  loadGeneratorCheck?: LoadGeneratorCheck[];
+}
+
+/** One floor measurement: what a request costs with no server logic at all. */
+export interface FloorRun {
+  /** grpc-echo (a bare @grpc/grpc-js ModelInfer that answers the request's own tensor) or redis-streams. */
+  floor: 'grpc-echo' | 'redis-streams';
+  /** Bench model whose request (size) was sent. */
+  model: string;
+  payloadBytes: number;
+  concurrency: number;
+  requests: number;
+  throughputPerSecond: number;
+  latencyMs: LatencySummaryMs;
+  /** CPU of the answering process (and of Redis for redis-streams) per request, ms. */
+  cpuMsPerRequest: Record<string, number>;
+}
+
+/** One server left idle with its models loaded. */
+export interface IdleRun {
+  server: ServerName;
+  /** Models (versions) loaded while idle. */
+  models: number;
+  seconds: number;
+  /** CPU ms per second of wall time, by process. */
+  cpuMsPerSecond: Record<string, number>;
+}
+
+/** One load generator's reading of one target at one concurrency. */
+export interface LoadGeneratorReading {
+  tool: 'bench' | 'ghz';
+  requests: number;
+  errors: number;
+  throughputPerSecond: number;
+  latencyMs: Pick<LatencySummaryMs, 'p50' | 'p90' | 'p99' | 'mean'>;
+  /** CPU of the load generator itself per request, ms (the bench's: this process's, from process.cpuUsage). */
+  clientCpuMsPerRequest: number | null;
+}
+
+/** ghz against the bench's own load generator on the same target, back to back. */
+export interface LoadGeneratorCheck {
+  target: ServingVariant;
+  model: string;
+  concurrency: number;
+  readings: LoadGeneratorReading[];
 }

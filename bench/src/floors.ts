@@ -1,0 +1,120 @@
+import { performance } from 'node:perf_hooks';
+import * as path from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort, startProcess, startRedis, waitFor, type ManagedProcess } from '@maas/testing';
+import { FLOOR_STREAMS } from './floor-processes';
+import { RawInferClient, type LoadOptions, type LoadResult } from './load-generator';
+import { wireInputs, type BenchModel } from './models';
+import { startCpuReading } from './process-cpu';
+import type { FloorRun } from './results';
+import { waitUntilServing } from './serve-check';
+import { SampleBuffer, summarizeLatencies } from './stats';
+
+/** How long and how hard each floor is driven. */
+export interface FloorOptions {
+  durationMs: number;
+  warmupMs: number;
+  timeoutMs: number;
+  /** Concurrencies for the gRPC echo (1 always first); the Redis floor runs at concurrency 1 only. */
+  grpcConcurrencies: number[];
+  /** The closed-loop client for the gRPC echo (the one the served targets get). */
+  drive: (client: RawInferClient, options: LoadOptions) => Promise<LoadResult>;
+}
+
+function startFloorProcess(kind: 'grpc-echo' | 'redis-responder', port: number): ManagedProcess {
+  return startProcess(process.execPath, [path.join(__dirname, 'floor-processes.js'), kind, String(port)], { name: `floor-${kind}` });
+}
+
+function payloadBytes(model: BenchModel): number {
+  return wireInputs(model).reduce((n, i) => n + i.bytes.length, 0);
+}
+
+/**
+ * A bare @grpc/grpc-js ModelInfer server in its own process that answers each request with its own tensors,
+ * driven by the bench's load generator: what gRPC over HTTP/2 between two Node processes costs, no server logic.
+ */
+export async function measureGrpcEcho(model: BenchModel, options: FloorOptions): Promise<FloorRun[]> {
+  const port = await freePort();
+  const proc = startFloorProcess('grpc-echo', port);
+  const client = new RawInferClient({ address: `127.0.0.1:${port}`, model: model.name, inputs: wireInputs(model) });
+  try {
+    await waitUntilServing(client, 30_000);
+    const runs: FloorRun[] = [];
+    for (const concurrency of [1, ...options.grpcConcurrencies.filter((c) => c !== 1)]) {
+      const reading = startCpuReading([{ name: 'echo', pid: proc.child.pid ?? -1 }]);
+      const r = await options.drive(client, { concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs, timeoutMs: options.timeoutMs });
+      const cpu = reading();
+      runs.push({ floor: 'grpc-echo', model: model.name, payloadBytes: payloadBytes(model), concurrency, requests: r.requests, throughputPerSecond: r.throughputPerSecond, latencyMs: r.latencyMs, cpuMsPerRequest: { echo: cpu['echo']! / Math.max(1, r.callsIncludingWarmup) } });
+    }
+    return runs;
+  } finally {
+    client.close();
+    await proc.stop(5_000);
+  }
+}
+
+/**
+ * A Redis Streams request/reply at concurrency 1 with ioredis, the queue hop maas's design puts between gateway
+ * and worker, without maas's code: XADD of the request (the model's input bytes), a responder process reading
+ * it with XREADGROUP BLOCK and answering with XADD (+ XACK), and the requester's XREAD BLOCK of the reply.
+ */
+export async function measureRedisStreams(model: BenchModel, options: FloorOptions): Promise<FloorRun> {
+  const redis = await startRedis();
+  const responder = startFloorProcess('redis-responder', redis.port);
+  const commands = new Redis({ port: redis.port, host: '127.0.0.1' });
+  const replies = new Redis({ port: redis.port, host: '127.0.0.1' });
+  try {
+    await waitFor(() => responder.log().includes('ready'), 20_000, 'the Redis floor responder');
+    const payload = Buffer.concat(wireInputs(model).map((i) => i.bytes));
+    // A fresh Redis: the reply stream is empty, so reading after 0-0 returns the first reply ever written.
+    let lastReplyId = '0-0';
+    let n = 0;
+    const once = async (): Promise<void> => {
+      const number = String(n++);
+      await commands.xadd(FLOOR_STREAMS.requests, 'MAXLEN', '~', FLOOR_STREAMS.keep, '*', 'n', number, 'd', payload);
+      for (;;) {
+        const got = (await replies.xreadBuffer('COUNT', 1, 'BLOCK', options.timeoutMs, 'STREAMS', FLOOR_STREAMS.replies, lastReplyId)) as Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
+        const entry = got?.[0]?.[1]?.[0];
+        if (!entry) throw new Error(`no reply on ${FLOOR_STREAMS.replies} within ${options.timeoutMs} ms`);
+        lastReplyId = entry[0].toString();
+        if (entry[1][1]?.toString() === number) {
+          if (entry[1][3]?.length !== payload.length) throw new Error(`reply of ${entry[1][3]?.length ?? 0} bytes to a request of ${payload.length}`);
+          return;
+        }
+      }
+    };
+    const reading = startCpuReading([
+      { name: 'responder', pid: responder.child.pid ?? -1 },
+      { name: 'redis', pid: redis.process.child.pid ?? -1 },
+    ]);
+    const samples = new SampleBuffer();
+    const start = performance.now();
+    const measureFrom = start + options.warmupMs;
+    const until = measureFrom + options.durationMs;
+    let calls = 0;
+    let inWindow = 0;
+    for (let t0 = performance.now(); t0 < until; t0 = performance.now()) {
+      await once();
+      calls++;
+      const t1 = performance.now();
+      if (t0 >= measureFrom) samples.push(t1 - t0);
+      if (t1 >= measureFrom && t1 <= until) inWindow++;
+    }
+    const cpu = reading();
+    return {
+      floor: 'redis-streams',
+      model: model.name,
+      payloadBytes: payload.length,
+      concurrency: 1,
+      requests: samples.length,
+      throughputPerSecond: inWindow / (options.durationMs / 1000),
+      latencyMs: summarizeLatencies(samples.values()),
+      cpuMsPerRequest: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v / Math.max(1, calls)])),
+    };
+  } finally {
+    commands.disconnect();
+    replies.disconnect();
+    await responder.stop(5_000);
+    await redis.stop();
+  }
+}
