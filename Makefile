@@ -47,7 +47,7 @@ test-chart: ## Helm chart, schemas, alert rules and dashboards
 test-cluster: build tools ## the chart on a local Kubernetes: cluster-up, cluster-deploy, cluster-test, cluster-down
 	scripts/cluster/ci.sh
 
-test: build tools ## everything CI runs: lint, unit, integration, e2e, chart
+test: build tools ## everything CI runs: lint, unit, integration, e2e, chart, cluster
 	@start=$$(date +%s); \
 	$(PNPM) exec eslint . --max-warnings 0; \
 	mkdir -p .run; rm -f .run/jest-results.json; \
@@ -56,6 +56,7 @@ test: build tools ## everything CI runs: lint, unit, integration, e2e, chart
 	node -e 'const r=require("./.run/jest-results.json"); console.log(`jest: $${r.numPassedTests} passed, $${r.numFailedTests} failed`)'; \
 	[ $$status = 0 ]; \
 	$(MAKE) --no-print-directory test-chart; \
+	$(MAKE) --no-print-directory test-cluster; \
 	echo "make test: done in $$(( $$(date +%s) - start )) s"
 
 cluster-up: build tools ## a real single-node Kubernetes in its own namespaces, images imported (.run/cluster/kubectl, exec)

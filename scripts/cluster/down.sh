@@ -22,14 +22,20 @@ mntns=$(cat "$STATE/pids/holder.mntns" 2>/dev/null || true)
 # ours PID: true when PID is still a process of this cluster (its mount namespace is the holder's).
 ours() { [ -n "$mntns" ] && [ "$(readlink "/proc/$1/ns/mnt" 2>/dev/null)" = "$mntns" ]; }
 
-# stop NAME: SIGTERM, up to 10 s, then SIGKILL (the apiserver can ignore one SIGTERM for a minute).
+# stop NAME...: SIGTERM to each, up to 3 s, then SIGKILL (the apiserver can ignore a SIGTERM for a
+# minute; nothing of a cluster being removed needs a long graceful stop).
 stop() {
+  local n
+  for n in "$@"; do stop_one "$n" & done
+  wait
+}
+stop_one() {
   local f=$STATE/pids/$1 pid
   [ -f "$f" ] || return 0
   pid=$(cat "$f")
   if ours "$pid"; then
     kill -TERM "$pid" 2>/dev/null
-    for _ in $(seq 50); do ours "$pid" || break; sleep 0.2; done
+    for _ in $(seq 15); do ours "$pid" || break; sleep 0.2; done
     ours "$pid" && kill -KILL "$pid" 2>/dev/null
     for _ in $(seq 25); do ours "$pid" || break; sleep 0.2; done
   fi
@@ -39,8 +45,7 @@ stop() {
 # cgroup_pids: every process in the cluster's cgroups (the containers and pause processes).
 cgroup_pids() { find /sys/fs/cgroup/*/"$CGROUP_ROOT" -name cgroup.procs -exec cat {} + 2>/dev/null | sort -u; }
 
-stop kube-proxy
-stop kubelet
+stop kube-proxy kubelet
 # Containers: kill what runs in the cluster's cgroups (repeat: a dying shim may restart nothing, but be sure).
 for _ in 1 2 3 4 5; do
   pids=$(cgroup_pids)
@@ -58,10 +63,7 @@ if [ -n "$mntns" ]; then
     ours "$pid" && kill -KILL "$pid" 2>/dev/null
   done
 fi
-stop coredns
-stop kube-scheduler
-stop kube-controller-manager
-stop kube-apiserver
+stop coredns kube-scheduler kube-controller-manager kube-apiserver
 stop etcd
 stop holder
 # Anything left in the namespace (a process started by hand through it) goes too.

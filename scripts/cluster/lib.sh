@@ -18,8 +18,9 @@ SERVICE_CIDR=10.96.0.0/16
 KUBERNETES_SVC_IP=10.96.0.1
 CLUSTER_DOMAIN=cluster.local
 # Every cgroup of the cluster (pods, containers) goes under this one name in each hierarchy, so
-# cluster-down can remove exactly what the cluster made.
-CGROUP_ROOT=maas-cluster
+# cluster-down can remove exactly what the cluster made; the checkout's path is in the name, so two
+# checkouts' clusters (each in its own namespaces) never touch each other's.
+CGROUP_ROOT=maas-cluster-$(printf '%s' "$ROOT" | sha256sum | cut -c1-8)
 
 HOLDER_PID_FILE=$STATE/pids/holder
 
