@@ -174,6 +174,7 @@ SCHEMA = obj({
     "consul": obj({"url": string(pattern=r"^https?://")}),
     "redis": obj({
         "url": string(pattern=r"^rediss?://"), "existingSecret": string(), "existingSecretKey": string(minLength=1),
+        "existingSecretPasswordKey": string(),
         "inChart": obj({
             "enabled": BOOL,
             "image": obj({"repository": string(minLength=1), "tag": string(minLength=1),

@@ -107,6 +107,23 @@ maas.dev/pool: {{ .pool.name }}
 {{- end -}}
 {{- end -}}
 
+{{/*
+Where KEDA finds the Redis password of a keda pool with no authenticationRef: "secret" (the key
+redis.existingSecretPasswordKey of redis.existingSecret), "url" (the password inside redis.url) or
+"" (none). The worker container carries it as KEDA_REDIS_PASSWORD, which the trigger reads with
+passwordFromEnv. (dict "root" $ "pool" $pool)
+*/}}
+{{- define "maas.kedaPasswordSource" -}}
+{{- $r := .root.Values.redis -}}
+{{- if and (eq .pool.autoscaling.mode "keda") (not .pool.autoscaling.keda.authenticationRef) (not $r.inChart.enabled) -}}
+{{- if $r.existingSecret -}}
+{{- if $r.existingSecretPasswordKey }}secret{{ end -}}
+{{- else if regexMatch "^[^:]*:.+$" (urlParse $r.url).userinfo -}}
+url
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "maas.terminationGracePeriodSeconds" -}}
 {{- add (div .Values.shutdownGraceMs 1000) 5 -}}
 {{- end -}}
@@ -208,6 +225,17 @@ The env contract. Call with (dict "root" $ "grpcPort" 8001 "metricsPort" 8002 "c
   value: {{ join "," .pool.executionProviders | quote }}
 - name: MAAS_WORKER_CACHE_DIR
   value: /var/cache/maas
+{{- $pw := include "maas.kedaPasswordSource" . }}
+{{- if eq $pw "secret" }}
+- name: KEDA_REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Values.redis.existingSecret }}
+      key: {{ .root.Values.redis.existingSecretPasswordKey }}
+{{- else if eq $pw "url" }}
+- name: KEDA_REDIS_PASSWORD
+  value: {{ regexReplaceAll "^[^:]*:" (urlParse .root.Values.redis.url).userinfo "" | quote }}
+{{- end }}
 {{- include "maas.env.extra" .pool.extraEnv }}
 {{- end -}}
 
