@@ -7,7 +7,8 @@ export WORKERS
 TLS ?= 0
 export TLS
 
-.PHONY: help deps tools build protos lint test test-unit test-integration test-e2e test-chart up down status bench chaos dist clean
+.PHONY: help deps tools build protos lint test test-unit test-integration test-e2e test-chart test-cluster up down status bench chaos dist clean \
+	cluster-up cluster-deploy cluster-test cluster-down
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -47,16 +48,32 @@ test-e2e: build tools ## end-to-end tests (services as real processes)
 test-chart: ## Helm chart, schemas, alert rules and dashboards
 	@if [ -x scripts/chart/test.sh ]; then scripts/chart/test.sh; else echo "chart: no chart yet"; fi
 
-test: build tools ## everything CI runs: lint, unit, integration, e2e, chart
+test-cluster: build tools ## the chart on a local Kubernetes: cluster-up, cluster-deploy, cluster-test, cluster-down
+	scripts/cluster/ci.sh
+
+test: build tools ## everything CI runs: lint, unit, integration, e2e, chart, cluster
 	@start=$$(date +%s); \
 	$(PNPM) exec eslint . --max-warnings 0; \
 	mkdir -p .run; rm -f .run/jest-results.json; \
-	status=0; timeout --signal=KILL 1800 node_modules/.bin/jest --ci --forceExit --json --outputFile=.run/jest-results.json || status=$$?; \
+	status=0; timeout --signal=KILL 1800 node_modules/.bin/jest --ci --forceExit --selectProjects unit integration e2e --json --outputFile=.run/jest-results.json || status=$$?; \
 	[ -f .run/jest-results.json ] || { echo "jest: 0 passed, 1 failed (killed after 30 min: a test hung)"; exit 1; }; \
 	node -e 'const r=require("./.run/jest-results.json"); console.log(`jest: $${r.numPassedTests} passed, $${r.numFailedTests} failed`)'; \
 	[ $$status = 0 ]; \
 	$(MAKE) --no-print-directory test-chart; \
+	$(MAKE) --no-print-directory test-cluster; \
 	echo "make test: done in $$(( $$(date +%s) - start )) s"
+
+cluster-up: build tools ## a real single-node Kubernetes in its own namespaces, images imported (.run/cluster/kubectl, exec)
+	scripts/cluster/up.sh
+
+cluster-deploy: build ## helm install charts/maas on it (dev values, dev API key in .run/cluster/api-key, sample models)
+	scripts/cluster/deploy.sh
+
+cluster-test: build ## e2e suite against the deployed release (ends with helm uninstall)
+	scripts/cluster/test.sh
+
+cluster-down: ## stop the local cluster and remove everything it made
+	scripts/cluster/down.sh
 
 up: build tools ## start Redis, Consul and every service locally (WORKERS=n; TLS=1: mutual TLS with a dev CA in .run/tls)
 	scripts/up.sh

@@ -2,8 +2,9 @@
 # maas registry image: model versions, aliases and artifacts on a volume at /var/lib/maas/models.
 # Build from the repository root:  docker build -f docker/registry.Dockerfile -t maas-registry .
 # Multi-stage: the build stage compiles the workspace; the runtime stage holds only the registry's
-# production dependencies (pnpm deploy), the .proto files, and runs as uid 10001 (the chart's runAsUser).
-ARG NODE_IMAGE=docker.io/library/node:20.19.5-bookworm-slim
+# production dependencies and the .proto files (docker/build-service.sh: the one recipe, which the local
+# cluster's images use too), and runs as uid 10001 (the chart's runAsUser). Node.js 24, an LTS line.
+ARG NODE_IMAGE=docker.io/library/node:24.22.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 ENV CI=true PNPM_HOME=/pnpm PATH=/pnpm:$PATH
@@ -14,15 +15,14 @@ COPY bench/package.json bench/
 COPY protos/ protos/
 COPY libs/ libs/
 COPY services/ services/
+COPY docker/build-service.sh docker/
 RUN pnpm install --frozen-lockfile \
- && pnpm exec tsc -b services/registry \
- && pnpm --filter @maas/registry deploy --prod --legacy /out
+ && docker/build-service.sh registry /out
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production MAAS_PROTO_ROOT=/app/protos
 WORKDIR /app
 COPY --from=build /out/ /app/
-COPY --from=build /src/protos/ /app/protos/
 USER 10001:10001
 EXPOSE 8101 8102
 ENTRYPOINT ["node", "dist/main.js"]

@@ -7,7 +7,7 @@
 # libonnxruntime_providers_{cuda,shared}.so built for CUDA 13, which are copied next to
 # libonnxruntime.so.1. The runtime base brings CUDA 13 and cuDNN 9. The worker still falls back to CPU
 # (with a log line and an execution_provider="cpu" metric label) when CUDA cannot be loaded.
-ARG NODE_IMAGE=docker.io/library/node:20.19.5-bookworm-slim
+ARG NODE_IMAGE=docker.io/library/node:24.22.3-bookworm-slim
 ARG CUDA_IMAGE=nvcr.io/nvidia/cuda:13.0.1-cudnn-runtime-ubuntu24.04
 
 FROM ${NODE_IMAGE} AS node
@@ -21,9 +21,9 @@ COPY bench/package.json bench/
 COPY protos/ protos/
 COPY libs/ libs/
 COPY services/ services/
+COPY docker/build-service.sh docker/
 RUN pnpm install --frozen-lockfile \
- && pnpm exec tsc -b services/worker \
- && pnpm --filter @maas/worker deploy --prod --legacy /out
+ && docker/build-service.sh worker /out
 WORKDIR /providers
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN npm pack --silent com.github.asus4.onnxruntime.linux-x64-gpu@0.4.9 \
@@ -40,7 +40,6 @@ COPY --from=node /usr/local/bin/node /usr/local/bin/node
 ENV NODE_ENV=production MAAS_PROTO_ROOT=/app/protos MAAS_WORKER_EXECUTION_PROVIDERS=cuda,cpu
 WORKDIR /app
 COPY --from=build /out/ /app/
-COPY --from=build /src/protos/ /app/protos/
 USER 10001:10001
 EXPOSE 8301 8302
 ENTRYPOINT ["node", "dist/main.js"]

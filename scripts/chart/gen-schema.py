@@ -52,8 +52,29 @@ TOLERATIONS = {"type": "array", "items": obj({
 })}
 # The affinity terms themselves are Kubernetes types, checked by the API server (and by kubeconform in CI).
 AFFINITY = obj({k: {"type": "object"} for k in ("nodeAffinity", "podAffinity", "podAntiAffinity")})
-EXTRA_ENV = {"type": "array", "items": obj({
-    "name": string(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$"), "value": string()}, required=("name", "value"))}
+# A value, or a valueFrom (secretKeyRef, configMapKeyRef, fieldRef, resourceFieldRef) the API server checks.
+EXTRA_ENV = {"type": "array", "items": {**obj({
+    "name": string(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$"), "value": string(),
+    "valueFrom": {"type": "object", "minProperties": 1, "maxProperties": 1}}, required=("name",)),
+    "oneOf": [{"required": ["value"]}, {"required": ["valueFrom"]}]}}
+# Kubernetes types the chart passes through whole (checked by the API server, and kubeconform in CI).
+K8S_LIST = {"type": "array", "items": {"type": "object"}}
+NAMED_LIST = {"type": "array", "items": {"type": "object", "required": ["name"]}}
+STRATEGY = obj({
+    "type": string(enum=["RollingUpdate", "Recreate"]),
+    "rollingUpdate": obj({k: {"type": ["integer", "string"], "pattern": r"^[0-9]+%?$"} for k in ("maxSurge", "maxUnavailable")}),
+}, required=("type",))
+HPA = obj({"enabled": BOOL, "minReplicas": integer(minimum=1), "maxReplicas": integer(minimum=1),
+           "targetCPUUtilizationPercentage": integer(minimum=1, maximum=100), "scaleDownStabilizationSeconds": integer()})
+INGRESS = obj({
+    "enabled": BOOL, "className": string(), "annotations": STR_MAP,
+    "hosts": {"type": "array", "items": obj({
+        "host": string(),
+        "paths": {"type": "array", "minItems": 1, "items": obj({
+            "path": string(pattern=r"^/"), "pathType": string(enum=["Prefix", "Exact", "ImplementationSpecific"]),
+            "port": string(enum=["http", "grpc"])}, required=("path", "pathType", "port"))},
+    }, required=("paths",))},
+})
 CONFIG = {"type": "object", "description": "Service-owned settings (MAAS_CONFIG_FILE); the service validates them at start-up."}
 LABEL_SELECTOR = obj({
     "matchLabels": STR_MAP,
@@ -70,7 +91,8 @@ NON_ROOT_UID = integer(minimum=1)
 
 
 def image(repo_required=True):
-    return obj({"repository": string(minLength=1) if repo_required else string(), "tag": string()})
+    return obj({"repository": string(minLength=1) if repo_required else string(), "tag": string(),
+                "digest": string(pattern=r"^$|^sha256:[a-f0-9]{64}$")})
 
 
 def probes():
@@ -85,7 +107,10 @@ def pdb():
 
 def placement():
     return {"nodeSelector": STR_MAP, "tolerations": TOLERATIONS, "affinity": AFFINITY,
-            "podAnnotations": STR_MAP, "extraEnv": EXTRA_ENV, "config": CONFIG, "resources": RESOURCES}
+            "podAnnotations": STR_MAP, "extraEnv": EXTRA_ENV, "config": CONFIG, "resources": RESOURCES,
+            "podLabels": STR_MAP, "topologySpreadConstraints": K8S_LIST, "extraVolumes": NAMED_LIST,
+            "extraVolumeMounts": {"type": "array", "items": {"type": "object", "required": ["name", "mountPath"]}},
+            "sidecars": {"type": "array", "items": {"type": "object", "required": ["name", "image"]}}}
 
 
 def pool_fields():
@@ -99,6 +124,7 @@ def pool_fields():
         "priorityClassName": string(),
         "probes": probes(),
         "pdb": pdb(),
+        "strategy": STRATEGY,
         "autoscaling": obj({
             "mode": string(enum=["none", "scaler", "hpa", "keda"]),
             "minReplicas": integer(),
@@ -137,6 +163,8 @@ def service(extra, replicas=True):
 
 
 SCHEMA = obj({
+    # Helm gives every chart the parent's `global`: rejecting it breaks umbrella charts and app-of-apps.
+    "global": {"type": "object"},
     "nameOverride": string(), "fullnameOverride": string(maxLength=63), "commonLabels": STR_MAP,
     "image": obj({"registry": string(minLength=1), "tag": string(),
                   "pullPolicy": string(enum=["Always", "IfNotPresent", "Never"]),
@@ -154,6 +182,7 @@ SCHEMA = obj({
     "redis": obj({
         "url": string(pattern=r"^rediss?://"), "existingSecret": string(), "existingSecretKey": string(minLength=1),
         "sentinel": obj({"addresses": {"type": "array", "items": string(pattern=r"^[^:\s,]+:\d{1,5}$")}, "masterName": string(pattern=r"^[-\w.]*$")}),
+        "existingSecretPasswordKey": string(),
         "inChart": obj({
             "enabled": BOOL,
             "image": obj({"repository": string(minLength=1), "tag": string(minLength=1),
@@ -190,15 +219,15 @@ SCHEMA = obj({
     "gateway": service({
         "httpPort": PORT, "queueMaxDepth": integer(minimum=1),
         "service": obj({"type": string(enum=["ClusterIP", "NodePort", "LoadBalancer"]), "annotations": STR_MAP}),
-        "pdb": pdb(),
+        "pdb": pdb(), "autoscaling": HPA, "ingress": INGRESS,
     }),
     "registry": service({
         "maxArtifactBytes": integer(minimum=1),
-        "persistence": obj({"storageClass": string(), "size": QUANTITY,
+        "persistence": obj({"storageClass": string(), "size": QUANTITY, "retainOnUninstall": BOOL,
                             "accessModes": {"type": "array", "minItems": 1, "items": string(
                                 enum=["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"])}}),
     }, replicas=False),
-    "preprocess": service({"enabled": BOOL, "pdb": pdb()}),
+    "preprocess": service({"enabled": BOOL, "pdb": pdb(), "autoscaling": HPA}),
     "workers": obj({
         "image": image(), "grpcPort": PORT, "metricsPort": PORT, "cacheSizeLimit": QUANTITY,
         "poolDefaults": obj(pool_fields()),

@@ -74,7 +74,11 @@ maas.dev/pool: {{ .pool.name }}
 {{/* Image reference: (dict "root" $ "image" .Values.gateway.image). */}}
 {{- define "maas.image" -}}
 {{- $tag := .image.tag | default .root.Values.image.tag | default .root.Chart.AppVersion -}}
+{{- if .image.digest -}}
+{{- printf "%s/%s@%s" (trimSuffix "/" .root.Values.image.registry) .image.repository .image.digest -}}
+{{- else -}}
 {{- printf "%s/%s:%s" (trimSuffix "/" .root.Values.image.registry) .image.repository $tag -}}
+{{- end -}}
 {{- end -}}
 
 {{- define "maas.serviceAccountName" -}}
@@ -100,6 +104,23 @@ maas.dev/pool: {{ .pool.name }}
 {{- else -}}
 {{- $u := urlParse .Values.redis.url -}}
 {{- if contains ":" $u.host -}}{{ $u.host }}{{- else -}}{{ printf "%s:6379" $u.host }}{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Where KEDA finds the Redis password of a keda pool with no authenticationRef: "secret" (the key
+redis.existingSecretPasswordKey of redis.existingSecret), "url" (the password inside redis.url) or
+"" (none). The worker container carries it as KEDA_REDIS_PASSWORD, which the trigger reads with
+passwordFromEnv. (dict "root" $ "pool" $pool)
+*/}}
+{{- define "maas.kedaPasswordSource" -}}
+{{- $r := .root.Values.redis -}}
+{{- if and (eq .pool.autoscaling.mode "keda") (not .pool.autoscaling.keda.authenticationRef) (not $r.inChart.enabled) -}}
+{{- if $r.existingSecret -}}
+{{- if $r.existingSecretPasswordKey }}secret{{ end -}}
+{{- else if regexMatch "^[^:]*:.+$" (urlParse $r.url).userinfo -}}
+url
+{{- end -}}
 {{- end -}}
 {{- end -}}
 
@@ -170,7 +191,12 @@ The env contract. Call with (dict "root" $ "grpcPort" 8001 "metricsPort" 8002 "c
 {{- define "maas.env.extra" -}}
 {{- range . }}
 - name: {{ .name }}
+  {{- if hasKey . "valueFrom" }}
+  valueFrom:
+    {{- toYaml .valueFrom | nindent 4 }}
+  {{- else }}
   value: {{ .value | quote }}
+  {{- end }}
 {{- end }}
 {{- end -}}
 
@@ -221,6 +247,17 @@ The env contract. Call with (dict "root" $ "grpcPort" 8001 "metricsPort" 8002 "c
   value: {{ join "," .pool.executionProviders | quote }}
 - name: MAAS_WORKER_CACHE_DIR
   value: /var/cache/maas
+{{- $pw := include "maas.kedaPasswordSource" . }}
+{{- if eq $pw "secret" }}
+- name: KEDA_REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Values.redis.existingSecret }}
+      key: {{ .root.Values.redis.existingSecretPasswordKey }}
+{{- else if eq $pw "url" }}
+- name: KEDA_REDIS_PASSWORD
+  value: {{ regexReplaceAll "^[^:]*:" (urlParse .root.Values.redis.url).userinfo "" | quote }}
+{{- end }}
 {{- include "maas.env.extra" .pool.extraEnv }}
 {{- end -}}
 
@@ -277,6 +314,10 @@ nodeSelector:
 {{- end }}
 {{- with .values.tolerations }}
 tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .values.topologySpreadConstraints }}
+topologySpreadConstraints:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- if .values.affinity }}
@@ -342,13 +383,13 @@ affinity:
 Deep merge for worker pools: (dict "base" $defaults "over" $pool) → JSON. Maps merge key by key so a
 pool can change one probe setting; false and 0 in a pool win (sprig's merge would drop them). The
 keys in maas.atomicPoolKeys are replaced whole: a pool's resources must not inherit a default
-memory limit below its own request.
+memory limit below its own request, and a Recreate strategy must not inherit rollingUpdate.
 */}}
 {{- define "maas.deepMerge" -}}
 {{- $out := deepCopy .base -}}
 {{- range $k, $v := .over -}}
 {{- $cur := get $out $k -}}
-{{- if and (kindIs "map" $v) (kindIs "map" $cur) (not (has $k (list "resources" "nodeSelector" "affinity" "config"))) -}}
+{{- if and (kindIs "map" $v) (kindIs "map" $cur) (not (has $k (list "resources" "nodeSelector" "affinity" "config" "strategy"))) -}}
 {{- $_ := set $out $k (include "maas.deepMerge" (dict "base" $cur "over" $v) | fromJson) -}}
 {{- else -}}
 {{- $_ := set $out $k $v -}}
@@ -385,4 +426,21 @@ memory limit below its own request.
     "jobsPerWorkerPerSecond" $s.jobsPerWorkerPerSecond) }}
 {{- end }}
 {{- toPrettyJson (dict "pools" $pools) }}
+{{- end -}}
+
+{{/* User additions to a pod: labels (never in selectors), volumes, mounts, sidecars. (dict "values" $v) */}}
+{{- define "maas.podLabels" -}}
+{{- with .podLabels }}{{ toYaml . }}{{ end }}
+{{- end -}}
+
+{{- define "maas.extraVolumes" -}}
+{{- with .extraVolumes }}{{ toYaml . }}{{ end }}
+{{- end -}}
+
+{{- define "maas.extraVolumeMounts" -}}
+{{- with .extraVolumeMounts }}{{ toYaml . }}{{ end }}
+{{- end -}}
+
+{{- define "maas.sidecars" -}}
+{{- with .sidecars }}{{ toYaml . }}{{ end }}
 {{- end -}}
