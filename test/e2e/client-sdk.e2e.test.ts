@@ -32,9 +32,10 @@ const KEY_OTHER = 'client-sdk-other-key-0123';
 describe('@maas/client against a real gateway', () => {
   let stack: Stack;
   let client: InferenceClient;
+  let dir: string;
 
   beforeAll(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-client-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-client-'));
     const keysFile = path.join(dir, 'keys.json');
     fs.writeFileSync(keysFile, JSON.stringify([
       { sha256: hashApiKey(KEY), tenant: 'tenant-a', models: ['*'] },
@@ -59,6 +60,7 @@ describe('@maas/client against a real gateway', () => {
   afterAll(async () => {
     client?.close();
     await stack?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('infers in three lines: a Float32Array in, a Float32Array out', async () => {

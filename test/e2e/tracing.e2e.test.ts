@@ -61,11 +61,12 @@ describe('tracing across gateway, preprocess and worker', () => {
   let queryUrl: string;
   let stack: Stack;
   let client: InferenceClient;
+  let dir: string;
 
   beforeAll(async () => {
     execFileSync(path.join(REPO_ROOT, 'scripts/tools/ensure-go-tools.sh'), ['jaeger'], { stdio: ['ignore', 'inherit', 'inherit'] });
     const [otlpPort, queryPort, queryGrpcPort] = [await freePort(), await freePort(), await freePort()];
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-jaeger-'));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-jaeger-'));
     fs.writeFileSync(path.join(dir, 'config.yaml'), jaegerConfig(otlpPort, queryPort, queryGrpcPort));
     jaeger = startProcess(path.join(REPO_ROOT, '.tools/bin/jaeger'), ['--config', path.join(dir, 'config.yaml')], { name: 'jaeger', cwd: dir });
     queryUrl = `http://127.0.0.1:${queryPort}`;
@@ -93,6 +94,7 @@ describe('tracing across gateway, preprocess and worker', () => {
     client?.close();
     await stack?.stop();
     await jaeger?.stop(5000);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   /** Polls Jaeger until the trace holds every wanted operation (export is batched). */
