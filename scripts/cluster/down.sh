@@ -3,7 +3,8 @@
 # cluster started are stopped, each by its pid: the components recorded in .run/cluster/pids, the
 # containers found in the cluster's own cgroups (/$CGROUP_ROOT), and the containerd shims found in the
 # cluster's own mount namespace. Then the cgroups are removed and, with the holder, every mount.
-# The built image archives (.run/images) and the caches stay, so the next cluster-up is fast.
+# The built images (.run/images, with containerd's image store) and the caches stay, so the next
+# cluster-up is fast; `rm -rf .run/images` drops them.
 #
 #   scripts/cluster/down.sh              stop and remove .run/cluster
 #   scripts/cluster/down.sh --keep-state stop, keep .run/cluster (used by cluster-up after a crash)
@@ -54,6 +55,13 @@ for _ in 1 2 3 4 5; do
   kill -KILL $pids 2>/dev/null
   sleep 0.5
 done
+# containerd's store outlives the cluster (.run/images/containerd: the imported images), so its
+# containers and sandboxes go now; their snapshots with them.
+if [ -n "$mntns" ] && ours "$(cat "$STATE/pids/containerd" 2>/dev/null)"; then
+  ctr_() { nsenter --target "$(cat "$HOLDER_PID_FILE")" --net --mount -- "$TOOLS/usr/bin/ctr" --address /run/containerd/containerd.sock -n k8s.io "$@"; }
+  for t in $(ctr_ tasks ls -q 2>/dev/null); do ctr_ tasks delete --force "$t" >/dev/null 2>&1; done
+  for c in $(ctr_ containers ls -q 2>/dev/null); do ctr_ containers delete "$c" >/dev/null 2>&1; done
+fi
 stop containerd
 # containerd shims outlive containerd on purpose; they are in the cluster's mount namespace.
 if [ -n "$mntns" ]; then

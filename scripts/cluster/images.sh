@@ -189,4 +189,8 @@ if [ -n "$(holder_pid)" ]; then
     tar -C "$LAYOUT" -cf - . | in_ns ctr --address /run/containerd/containerd.sock -n k8s.io images import - >/dev/null
     say "imported ${#sizes[@]} images in $(( $(date +%s) - t ))s (tag $tag)"
   fi
+  # Older builds of the maas images leave the store (it is kept across clusters).
+  for name in $(in_ns ctr --address /run/containerd/containerd.sock -n k8s.io images ls -q 2>/dev/null | grep '^maas\.local/' || true); do
+    grep -q "^$name " "$IMAGES/sizes" || in_ns ctr --address /run/containerd/containerd.sock -n k8s.io images rm "$name" >/dev/null
+  done
 fi

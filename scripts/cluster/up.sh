@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make cluster-up`: a real single-node Kubernetes v1.34 (etcd, kube-apiserver, controller-manager,
 # scheduler, containerd + runc, kubelet, kube-proxy in iptables mode, bridge CNI, CoreDNS) inside its
-# own network and mount namespaces, so that nothing leaks to the host:
+# own network and mount namespaces, so that nothing leaks to the host (containerd's image store is
+# kept in .run/images/containerd, with the image cache, so a second cluster-up imports nothing):
 #
 # - one holder process (`unshare --net --mount --propagation private`) owns the namespaces; every
 #   component joins them with nsenter. The node has a veth pair with a private address ($NODE_IP) and
@@ -117,7 +118,7 @@ cat >"$STATE/cni-net/10-maas-bridge.conflist" <<EOF
 EOF
 cat >"$etc/containerd.toml" <<EOF
 version = 2
-root = "$STATE/containerd"
+root = "$ROOT/.run/images/containerd"
 state = "/run/containerd"
 oom_score = 0
 [grpc]
