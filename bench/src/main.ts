@@ -38,7 +38,7 @@ function progress(line: string): void {
 const LOAD_GENERATORS: Record<BenchConfig['loadGenerator'], string> = {
   bench:
     'bench/src/load-generator.ts for every served target and the gRPC floor: closed loop over one HTTP/2 connection, gRPC spoken directly over node:http2 (a stream per call, no gRPC library objects per call: half the client CPU of @grpc/grpc-js), KServe v2 ModelInfer with raw_input_contents, the request framed once and responses not decoded (only grpc-status read); exact percentiles from every sample',
-  ghz: 'ghz v0.93.0 for every served target and the gRPC floor: closed loop, one connection, N workers, the same ModelInfer bytes as binary call data; one ghz run of warm-up + window per point, measured from its per-call details (exact percentiles of calls started after the warm-up, answers inside the window; calls ghz cuts off at its end are not errors)',
+  ghz: 'ghz v0.93.0 for every served target and the gRPC floor: closed loop, one connection, N workers, the same ModelInfer bytes as binary call data; one ghz run of warm-up + window + 1.5 s per point, measured from its per-call details (exact percentiles of calls started after the warm-up, answers inside the window; the calls ghz cuts off when it stops fall after the window)',
 };
 
 /** The closed-loop client every served target is driven with (BENCH_LOAD_GENERATOR). */
