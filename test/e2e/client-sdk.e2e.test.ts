@@ -88,7 +88,12 @@ describe('@maas/client against a real gateway', () => {
     expect(meta).toMatchObject({ name: 'identity', platform: 'onnxruntime_onnx' });
     expect(meta.inputs?.[0]).toMatchObject({ name: 'x', datatype: 'FP32', shape: [-1, 4] });
     expect((await client.modelConfig('identity')).max_batch_size).toBe(16);
-    const stats = await client.modelStatistics('identity');
+    // Workers and gateways add their counts to the shared statistics every flush period (1 s by default).
+    let stats = await client.modelStatistics('identity');
+    for (const until = Date.now() + 10_000; Number(stats[0]?.inference_count ?? 0) < 1 && Date.now() < until;) {
+      await new Promise((r) => setTimeout(r, 200));
+      stats = await client.modelStatistics('identity');
+    }
     expect(stats[0]).toMatchObject({ name: 'identity' });
     expect(Number(stats[0]!.inference_count)).toBeGreaterThanOrEqual(1);
   });

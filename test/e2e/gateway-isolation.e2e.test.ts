@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { callUnary, deadlineIn } from '@maas/grpc-kit';
 import type { GRPCInferenceServiceClient } from '@maas/protos';
-import { startStack, type Stack } from '@maas/testing';
+import { startStack, waitFor, type Stack } from '@maas/testing';
 import { hashApiKey } from '../support/api-keys';
 import { prepareFixtures } from '../support/fixtures';
 import { inferFp32, inferenceClient } from '../support/inference-client';
@@ -99,7 +99,8 @@ describe('gateway tenant isolation (gRPC and HTTP)', () => {
   });
 
   it('RepositoryModelLoad/Unload need the admin role', async () => {
-    for (const method of ['RepositoryModelLoad', 'RepositoryModelUnload'] as const) {
+    // Unload first, so model-a ends loaded (an unloaded version is not ready until a request or a load brings it back).
+    for (const method of ['RepositoryModelUnload', 'RepositoryModelLoad'] as const) {
       const denied = await failure(rpc(method, { model_name: 'model-a' }, KEY_A));
       expect(denied.code).toBe(grpc.status.PERMISSION_DENIED);
       expect(denied.details).toMatch(/needs the "admin" role/);
@@ -120,8 +121,10 @@ describe('gateway tenant isolation (gRPC and HTTP)', () => {
     }
     expect((await http('GET', '/v2/models/model-a', KEY_A)).status).toBe(200);
     const ready = await http('GET', '/v2/models/model-b/ready', KEY_A);
-    expect(ready).toEqual({ status: 400, body: { name: 'model-b', ready: false } });
-    expect((await http('GET', '/v2/models/model-a/ready', KEY_A)).status).toBe(200);
+    // The same answer as for a model that does not exist.
+    expect(ready).toEqual({ status: 400, body: { name: 'model-b', ready: false, error: 'model "model-b" is not ready: see /v2/repository/index for why' } });
+    // Ready means a worker holds it (loaded within the change feed's latency after upload).
+    await waitFor(async () => (await http('GET', '/v2/models/model-a/ready', KEY_A)).status === 200, 15_000, 'model-a ready');
     const stats = await http('GET', '/v2/models/stats', KEY_A);
     expect([...new Set((stats.body['model_stats'] as Array<{ name: string }>).map((s) => s.name))]).toEqual(['model-a']);
     expect((await http('POST', '/v2/repository/models/model-a/load', KEY_A, '{}')).status).toBe(403);

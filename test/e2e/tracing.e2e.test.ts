@@ -133,7 +133,7 @@ describe('tracing across gateway, preprocess and worker', () => {
     expect(parentOf(byName('worker compute'))).toBe(byName('worker batch').spanID);
     const inferLine = stack.gateway.process.log().split('\n').find((l) => l.includes('"msg":"infer"') && l.includes(traceId));
     expect(inferLine).toBeDefined();
-    expect(JSON.parse(inferLine!)).toMatchObject({ trace_id: traceId, model: 'identity', outcome: 'OK' });
+    expect(JSON.parse(inferLine!)).toMatchObject({ trace_id: traceId, model: 'identity', outcome: 'ok' });
   });
 
   it('a piped model adds the preprocess service\'s span to the same trace', async () => {

@@ -23,6 +23,10 @@ export interface VersionWorkerDeps {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** A reply that failed (Redis unreachable) is sent again this often, this many times (~5 s in all). */
+const REPLY_RETRY_MS = 500;
+const REPLY_RETRIES = 10;
+
 /**
  * Serves one model version: reads its stream, gathers a batch (up to max_batch_size jobs of what is already
  * waiting, for at most max_queue_delay, stopping early at a preferred size), runs it, replies per job. A run that
@@ -217,15 +221,27 @@ export class VersionWorker {
 
   /** Sends the results and counts each job under `outcome`, or under `error` when its reply failed. */
   private async answerAll(answers: ReadonlyArray<{ delivery: Delivery; result: JobResult }>, outcome: JobOutcome): Promise<void> {
-    const errors = await this.deps.consumer.replyAll(answers);
-    errors.forEach((err, i) => {
-      if (err) {
-        // Not acked: another worker will take it after the visibility timeout (at least once).
-        this.log.warn({ err, jobId: answers[i]!.delivery.job.id }, 'reply failed; the job will be redelivered');
-        this.count('error');
+    let todo = answers;
+    let answered = 0;
+    // Redis away for a moment (a restart, a Sentinel failover): send the computed answers again once it is
+    // back, rather than leave the jobs pending until the visibility timeout. Bounded, and never past a deadline.
+    for (let attempt = 0; ; attempt++) {
+      const errors = await this.deps.consumer.replyAll(todo);
+      answered += errors.filter((e) => e === undefined).length;
+      const failed = todo.filter((_, i) => errors[i] !== undefined);
+      const retryable = failed.filter((a) => a.delivery.job.deadlineUnixMs === 0 || a.delivery.job.deadlineUnixMs > Date.now() + REPLY_RETRY_MS);
+      if (failed.length === 0 || retryable.length === 0 || attempt >= REPLY_RETRIES || this.stopping) {
+        for (const a of failed) {
+          // Not acked: another worker will take it after the visibility timeout (at least once).
+          this.log.warn({ err: errors[todo.indexOf(a)], jobId: a.delivery.job.id }, 'reply failed; the job will be redelivered');
+        }
+        if (failed.length > 0) this.count('error', failed.length);
+        break;
       }
-    });
-    const answered = errors.filter((e) => e === undefined).length;
+      todo = retryable;
+      if (retryable.length < failed.length) this.count('error', failed.length - retryable.length);
+      await sleep(REPLY_RETRY_MS);
+    }
     if (answered > 0) this.count(outcome, answered);
   }
 }
