@@ -97,10 +97,12 @@ describe('mutual TLS everywhere', () => {
     } finally {
       agent.destroy();
     }
-    // Consul's gRPC checks reach every service over TLS: all of them are passing.
+    // Consul's gRPC checks reach every service over TLS: all of them are passing (the gateway registers last,
+    // so its first check may not have run yet).
     for (const service of ['maas-registry', 'maas-worker', 'maas-preprocess', 'maas-gateway']) {
-      const passing = (await (await fetch(`${stack.consul.url}/v1/health/service/${service}?passing=true`)).json()) as unknown[];
-      expect([service, passing.length]).toEqual([service, 1]);
+      const passingCount = async (): Promise<number> => ((await (await fetch(`${stack.consul.url}/v1/health/service/${service}?passing=true`)).json()) as unknown[]).length;
+      await waitFor(async () => (await passingCount()) === 1, 15_000, `${service} passing in Consul`).catch(() => undefined);
+      expect([service, await passingCount()]).toEqual([service, 1]);
     }
   });
 
