@@ -30,12 +30,19 @@ tag=$(cat "$ROOT/.run/images/tag")
 if [ ! -s "$STATE/api-key" ]; then
   (umask 077; openssl rand -hex 24 | sed 's/^/maas-dev-/' >"$STATE/api-key")
 fi
+# The registry checks keys too: the dev key is an admin (it pushes the samples); the services get a key of
+# their own (auth.serviceKey, a Secret) to read the registry.
+if [ ! -s "$STATE/service-key" ]; then
+  (umask 077; openssl rand -hex 24 | sed 's/^/maas-svc-/' >"$STATE/service-key")
+fi
 key_sha=$(tr -d '\n' <"$STATE/api-key" | sha256sum | cut -d' ' -f1)
-printf '[{"sha256":"%s","tenant":"dev","models":["*"]}]\n' "$key_sha" >"$STATE/keys.json"
+svc_sha=$(tr -d '\n' <"$STATE/service-key" | sha256sum | cut -d' ' -f1)
+printf '[{"sha256":"%s","tenant":"dev","models":["*"],"roles":["admin"]},{"sha256":"%s","tenant":"maas-services","models":["*"],"roles":["infer"]}]\n' "$key_sha" "$svc_sha" >"$STATE/keys.json"
 
 # ---- namespace, Consul, the registry's volume -------------------------------------------------------
 $kubectl get namespace "$NAMESPACE" >/dev/null 2>&1 || $kubectl create namespace "$NAMESPACE" >/dev/null
 $kubectl -n "$NAMESPACE" apply -f "$ROOT/scripts/cluster/consul.yaml" >/dev/null
+$kubectl -n "$NAMESPACE" create secret generic maas-service-key --from-file=api-key="$STATE/service-key" --dry-run=client -o yaml | $kubectl apply -f - >/dev/null
 mkdir -p "$STATE/volumes/registry-models"
 chown 10001:10001 "$STATE/volumes/registry-models"
 pv_phase=$($kubectl get pv maas-registry-models -o jsonpath='{.status.phase}' 2>/dev/null || true)
@@ -62,13 +69,13 @@ $kubectl -n "$NAMESPACE" rollout status deployment/consul --timeout 120s >/dev/n
 say "helm upgrade --install $RELEASE (images $tag)"
 $helm upgrade --install "$RELEASE" "$ROOT/charts/maas" --namespace "$NAMESPACE" \
   -f "$ROOT/charts/maas/ci/local-cluster-values.yaml" --set "image.tag=$tag" \
-  --set-file "auth.keysFile=$STATE/keys.json" --wait --timeout 10m "$@" >/dev/null
+  --set-file "auth.keysFile=$STATE/keys.json" --set auth.serviceKey.existingSecret=maas-service-key --wait --timeout 10m "$@" >/dev/null
 say "release ready in $(( $(date +%s) - t0 ))s"
 
 # ---- sample models, through the registry Service ----------------------------------------------------
 registry_ip=$($kubectl -n "$NAMESPACE" get service "$RELEASE-registry" -o jsonpath='{.spec.clusterIP}')
 grpc_port=$($kubectl -n "$NAMESPACE" get service "$RELEASE-registry" -o jsonpath='{.spec.ports[?(@.name=="grpc")].port}')
-MAAS_REGISTRY_ADDRESS=$registry_ip:$grpc_port MAAS_ACTOR=cluster-deploy "$STATE/exec" "$ROOT/scripts/register-samples.sh"
+MAAS_API_KEY=$(cat "$STATE/api-key") MAAS_REGISTRY_ADDRESS=$registry_ip:$grpc_port MAAS_ACTOR=cluster-deploy "$STATE/exec" "$ROOT/scripts/register-samples.sh"
 gateway_ip=$($kubectl -n "$NAMESPACE" get service "$RELEASE-gateway" -o jsonpath='{.spec.clusterIP}')
 cat >"$STATE/endpoints" <<EOF
 namespace=$NAMESPACE

@@ -144,7 +144,7 @@ describe('maas on a local Kubernetes cluster', () => {
     const registry: ModelRegistryClient = registryClient(d.registry);
     try {
       const { models } = await eventually('registry answers ListModels', 60_000, () =>
-        callUnary<object, { models: Array<{ name: string }> }>(registry.ListModels.bind(registry) as never, {}, { deadline: deadlineIn(5000) }), () => true);
+        callUnary<object, { models: Array<{ name: string }> }>(registry.ListModels.bind(registry) as never, {}, { deadline: deadlineIn(5000) }, keyMetadata(d.apiKey)), () => true);
       expect(models.map((m) => m.name).sort()).toEqual(expect.arrayContaining(['identity', 'mlp', 'ocr-cls']));
     } finally {
       registry.close();
