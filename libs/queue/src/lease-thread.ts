@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { RedisOptions } from 'ioredis';
+import { queueScriptSource } from './scripts';
 
 /** One heartbeat's raw answer, as the thread posts it. */
 export interface BeatMessage {
@@ -58,7 +57,7 @@ export function startLeaseThread(options: {
   renewMs: number;
   onBeat: (message: BeatMessage) => void;
 }): { stop: () => Promise<void>; beatNow: () => void } {
-  const script = fs.readFileSync(path.resolve(__dirname, '..', 'src', 'scripts', 'heartbeat.lua'), 'utf8');
+  const script = queueScriptSource('maasHeartbeat');
   // Functions do not cross to the thread (structured clone): it sets its own retry strategies.
   const { retryStrategy: _r, sentinelRetryStrategy: _s, ...redisOptions } = options.redisOptions as RedisOptions & { sentinelRetryStrategy?: unknown };
   void _r;

@@ -36,10 +36,15 @@ declare module 'ioredis' {
 const SCRIPT_DIR = path.resolve(__dirname, '..', 'src', 'scripts');
 let sources: Map<string, string> | undefined;
 
+/** The Lua source of one queue script (read once per process), e.g. for a connection in a worker thread. */
+export function queueScriptSource(name: keyof typeof SCRIPTS): string {
+  sources ??= new Map(Object.values(SCRIPTS).map((s) => [s.file, fs.readFileSync(path.join(SCRIPT_DIR, s.file), 'utf8')]));
+  return sources.get(SCRIPTS[name].file)!;
+}
+
 /** Registers every queue script on a connection (ioredis defineCommand: EVALSHA with EVAL fallback). */
 export function defineQueueCommands(redis: Redis): void {
-  sources ??= new Map(Object.values(SCRIPTS).map((s) => [s.file, fs.readFileSync(path.join(SCRIPT_DIR, s.file), 'utf8')]));
   for (const [name, script] of Object.entries(SCRIPTS)) {
-    redis.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: sources.get(script.file)! });
+    redis.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: queueScriptSource(name as keyof typeof SCRIPTS) });
   }
 }

@@ -34,6 +34,16 @@ class FakeRegistry {
   }
 }
 
+/** Runs `fn` with jest's fake clock (promises and immediates stay real), then restores the real one. */
+async function withFakeTimers(fn: () => Promise<void>): Promise<void> {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  try {
+    await fn();
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
 function catalogOf(registry: FakeRegistry, ttlMs = 60_000): ModelCatalog {
   const catalog = new ModelCatalog(registry as unknown as RegistryClient, silentLogger(), ttlMs);
   catalog.start();
@@ -59,8 +69,7 @@ test('a model created after a NOT_FOUND is served as soon as the change feed rep
 });
 
 test('a NOT_FOUND is asked again after at most a second, even without a change event', async () => {
-  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-  try {
+  await withFakeTimers(async () => {
     const registry = new FakeRegistry();
     const catalog = catalogOf(registry);
     await expect(catalog.resolve('nope', '')).rejects.toBeInstanceOf(NotFoundError);
@@ -68,9 +77,7 @@ test('a NOT_FOUND is asked again after at most a second, even without a change e
     await expect(catalog.resolve('nope', '')).rejects.toBeInstanceOf(NotFoundError);
     expect(registry.resolveCalls).toBe(2);
     catalog.close();
-  } finally {
-    jest.useRealTimers();
-  }
+  });
 });
 
 test('other failures are not remembered: the next request asks the registry again', async () => {
@@ -86,8 +93,7 @@ test('other failures are not remembered: the next request asks the registry agai
 });
 
 test('registry down: every request for a known model gets the last good resolution, also those arriving during a failing refresh', async () => {
-  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-  try {
+  await withFakeTimers(async () => {
     const registry = new FakeRegistry();
     registry.models.add('m');
     const catalog = catalogOf(registry, 100);
@@ -104,14 +110,11 @@ test('registry down: every request for a known model gets the last good resoluti
     await catalog.resolve('m', '');
     expect(registry.resolveCalls).toBeGreaterThanOrEqual(3); // it kept asking, about once a second
     catalog.close();
-  } finally {
-    jest.useRealTimers();
-  }
+  });
 });
 
 test('an entry expired by the TTL is answered at once while one refresh runs behind it', async () => {
-  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-  try {
+  await withFakeTimers(async () => {
     const registry = new FakeRegistry();
     registry.models.add('m');
     const catalog = catalogOf(registry, 100);
@@ -120,9 +123,7 @@ test('an entry expired by the TTL is answered at once while one refresh runs beh
     await Promise.all(Array.from({ length: 5 }, () => catalog.resolve('m', '')));
     expect(registry.resolveCalls).toBe(2); // one background refresh for five requests
     catalog.close();
-  } finally {
-    jest.useRealTimers();
-  }
+  });
 });
 
 test('a model deleted in the registry is NOT_FOUND, not served from its last good resolution', async () => {
@@ -137,8 +138,7 @@ test('a model deleted in the registry is NOT_FOUND, not served from its last goo
 });
 
 test('a model deleted while its entry refreshes after the TTL is NOT_FOUND from then on', async () => {
-  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-  try {
+  await withFakeTimers(async () => {
     const registry = new FakeRegistry();
     registry.models.add('m');
     const catalog = catalogOf(registry, 100);
@@ -149,7 +149,5 @@ test('a model deleted while its entry refreshes after the TTL is NOT_FOUND from 
     await new Promise((r) => setImmediate(r));
     await expect(catalog.resolve('m', '')).rejects.toBeInstanceOf(NotFoundError);
     catalog.close();
-  } finally {
-    jest.useRealTimers();
-  }
+  });
 });
