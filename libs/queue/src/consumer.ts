@@ -7,8 +7,12 @@ import { asQueueError, connectRedis, ensureConnected, isNoGroupError, redisTarge
 import { DEFAULT_GROUP, deadLettersOf, keys, parseJobsKey } from './keys';
 import { Lease } from './lease';
 import { parseEntries, parseStreamsReply, type StreamEntry } from './stream-reply';
-import { readQueueStats } from './stats';
+import { readQueueStats, readQueueStatsMany } from './stats';
 import type { Delivery, JobResult, QueueStats } from './types';
+
+/** The connection of readMany's blocking XREADGROUP, and the one of waitForAnyWork's XREAD. */
+const GROUP_READER = 'read';
+const WAIT_READER = 'wait';
 
 /** What the consumer reports besides returning jobs (the worker turns these into metrics). */
 export interface ConsumerEvents {
@@ -62,8 +66,8 @@ export type FailOutcome = 'retried' | 'dead-lettered';
  * Worker side of the queue. read() takes up to N jobs of one model version (reclaiming jobs of dead
  * workers first), and filters out what must not be computed: jobs over the delivery limit go to the
  * dead-letter stream with an error reply, expired jobs are answered DEADLINE_EXCEEDED. reply(), fail(),
- * release() each change state in one Lua script. Each stream read blocks its own connection, so
- * several model versions can be read concurrently.
+ * release() each change state in one Lua script. readMany() reads every version a worker serves in one
+ * blocking command; waitForAnyWork() waits for cold versions' jobs on a second connection.
  */
 export class JobConsumer {
   private readonly commands: Redis;
@@ -131,27 +135,57 @@ export class JobConsumer {
    * the visibility timeout by another consumer are reclaimed first (XAUTOCLAIM). Higher priority first.
    */
   async read(model: string, version: number, maxCount: number, blockMs: number): Promise<Delivery[]> {
-    const streamKey = keys.jobs(model, version);
+    const got = await this.readMany([{ model, version, maxCount }], blockMs);
+    return got.get(keys.jobs(model, version)) ?? [];
+  }
+
+  /**
+   * read() for several model versions in one blocking command (one connection, one loop per worker): up to each
+   * version's maxCount jobs (XREADGROUP's COUNT is per stream, so a read asks each stream for the largest maxCount;
+   * a version may get more than its own maxCount — the caller runs them in turns). Dead workers' and timed-out
+   * jobs are taken first, without blocking. Keyed by stream; versions without jobs are absent.
+   */
+  async readMany(versions: ReadonlyArray<{ model: string; version: number; maxCount: number }>, blockMs: number): Promise<Map<string, Delivery[]>> {
+    const out = new Map<string, Delivery[]>();
+    if (versions.length === 0) return out;
+    const streams = versions.map((v) => ({ key: keys.jobs(v.model, v.version), maxCount: Math.max(1, v.maxCount) }));
+    const what = versions.length === 1 ? `read jobs of ${versions[0]!.model} v${versions[0]!.version}` : `read jobs of ${versions.length} model versions`;
     try {
       await ensureConnected(this.commands);
       await this.start();
-      await this.ensureGroup(streamKey);
-      const entries: Array<{ entry: StreamEntry; redisDeliveries: number }> = [];
-      for (const claimed of await this.takeOverDead(streamKey, maxCount)) entries.push(claimed);
-      if (entries.length < maxCount) for (const claimed of await this.reclaim(streamKey, maxCount - entries.length)) entries.push(claimed);
-      if (entries.length < maxCount && !this.closed) {
-        const block = entries.length > 0 || blockMs <= 0 ? [] : ['BLOCK', Math.max(1, Math.round(blockMs))];
-        for (const entry of await this.readNew(streamKey, maxCount - entries.length, block)) entries.push({ entry, redisDeliveries: 1 });
+      for (const { key } of streams) await this.ensureGroup(key);
+      const taken = new Map<string, Array<{ entry: StreamEntry; redisDeliveries: number }>>();
+      let early = 0;
+      for (const { key, maxCount } of streams) {
+        const claimed = await this.takeOverDead(key, maxCount);
+        if (claimed.length < maxCount) claimed.push(...(await this.reclaim(key, maxCount - claimed.length)));
+        if (claimed.length > 0) taken.set(key, claimed);
+        early += claimed.length;
       }
-      const deliveries: Delivery[] = [];
-      for (const { entry, redisDeliveries } of entries) {
-        const delivery = await this.accept(streamKey, entry, redisDeliveries);
-        if (delivery) deliveries.push(delivery);
+      if (!this.closed) {
+        const wanting = streams.filter(({ key, maxCount }) => (taken.get(key)?.length ?? 0) < maxCount);
+        const count = Math.max(0, ...wanting.map(({ key, maxCount }) => maxCount - (taken.get(key)?.length ?? 0)));
+        const block = early > 0 || blockMs <= 0 ? [] : ['BLOCK', Math.max(1, Math.round(blockMs))];
+        if (wanting.length > 0) {
+          for (const [key, entries] of await this.readNew(wanting.map((w) => w.key), count, block)) {
+            const list = taken.get(key) ?? [];
+            for (const entry of entries) list.push({ entry, redisDeliveries: 1 });
+            taken.set(key, list);
+          }
+        }
       }
-      return deliveries.sort((a, b) => b.job.priority - a.job.priority);
+      for (const [key, entries] of taken) {
+        const deliveries: Delivery[] = [];
+        for (const { entry, redisDeliveries } of entries) {
+          const delivery = await this.accept(key, entry, redisDeliveries);
+          if (delivery) deliveries.push(delivery);
+        }
+        if (deliveries.length > 0) out.set(key, deliveries.sort((a, b) => b.job.priority - a.job.priority));
+      }
+      return out;
     } catch (err) {
-      if (isNoGroupError(err)) this.groupsReady.delete(streamKey);
-      throw asQueueError(err, `read jobs of ${model} v${version}`);
+      if (isNoGroupError(err)) for (const { key } of streams) this.groupsReady.delete(key);
+      throw asQueueError(err, what);
     }
   }
 
@@ -218,25 +252,41 @@ export class JobConsumer {
     return readQueueStats(this.commands, this.group, model, version);
   }
 
+  /** stats() of several versions in one round trip, in their order. */
+  async statsMany(versions: ReadonlyArray<{ model: string; version: number }>): Promise<QueueStats[]> {
+    return readQueueStatsMany(this.commands, this.group, versions);
+  }
+
   /**
    * Waits (up to blockMs) until the version has a job no worker took yet, without taking it: a worker loads
    * a version's session before it reads the version's jobs, so a slow load holds no job. Resolves true when
    * work is waiting.
    */
   async waitForWork(model: string, version: number, blockMs: number): Promise<boolean> {
-    const streamKey = keys.jobs(model, version);
+    return (await this.waitForAnyWork([{ model, version }], blockMs)).length > 0;
+  }
+
+  /**
+   * waitForWork() for several versions in one blocking command (on a connection of its own, beside readMany's):
+   * the stream keys among them with a job waiting, [] when none arrived within blockMs.
+   */
+  async waitForAnyWork(versions: ReadonlyArray<{ model: string; version: number }>, blockMs: number): Promise<string[]> {
+    if (versions.length === 0) return [];
+    const streamKeys = versions.map((v) => keys.jobs(v.model, v.version));
     try {
       await ensureConnected(this.commands);
       await this.start();
-      await this.ensureGroup(streamKey);
-      const stats = await readQueueStats(this.commands, this.group, model, version);
-      if (stats.waiting > 0) return true;
-      const reader = await this.reader(streamKey);
-      // Plain XREAD (no group): blocks until an entry newer than the stream's last arrives, takes nothing.
-      const reply = await reader.callBuffer('XREAD', 'COUNT', 1, 'BLOCK', Math.max(1, Math.round(blockMs)), 'STREAMS', streamKey, '$');
-      return (parseStreamsReply(reply).get(streamKey) ?? []).length > 0;
+      for (const key of streamKeys) await this.ensureGroup(key);
+      const stats = await readQueueStatsMany(this.commands, this.group, versions);
+      const waiting = streamKeys.filter((_, i) => stats[i]!.waiting > 0);
+      if (waiting.length > 0) return waiting;
+      const reader = await this.reader(WAIT_READER);
+      // Plain XREAD (no group): blocks until an entry newer than each stream's newest at the reading arrives
+      // (from that id, not '$': a job added between the reading and this read still wakes it), takes nothing.
+      const reply = await reader.callBuffer('XREAD', 'COUNT', 1, 'BLOCK', Math.max(1, Math.round(blockMs)), 'STREAMS', ...streamKeys, ...stats.map((s) => s.newestEntryId || '0-0'));
+      return [...parseStreamsReply(reply)].filter(([, entries]) => entries.length > 0).map(([key]) => key);
     } catch (err) {
-      throw asQueueError(err, `wait for jobs of ${model} v${version}`);
+      throw asQueueError(err, versions.length === 1 ? `wait for jobs of ${versions[0]!.model} v${versions[0]!.version}` : `wait for jobs of ${versions.length} model versions`);
     }
   }
 
@@ -258,41 +308,42 @@ export class JobConsumer {
   }
 
   /**
-   * Ends the blocked read of one version (or of every version): it rejects at once instead of at the end of
-   * its block, so a worker stops reading a version, or drains, without waiting for it.
+   * Ends the blocked reads (readMany's and waitForAnyWork's): they reject at once instead of at the end of their
+   * block, so a worker changes what it reads, stops, or drains without waiting for them.
    */
-  abortReads(model?: string, version?: number): void {
+  abortReads(): void {
     for (const [key, reader] of this.readers) {
-      if (model !== undefined && key !== keys.jobs(model, version ?? 0)) continue;
       this.readers.delete(key);
       reader.disconnect();
     }
   }
 
-  private async reader(streamKey: string): Promise<Redis> {
-    let reader = this.readers.get(streamKey);
+  private async reader(name: string): Promise<Redis> {
+    let reader = this.readers.get(name);
     if (!reader) {
-      reader = connectRedis(this.options.redisUrl, `maas-worker-${this.consumerId}-read`, this.options.logger);
-      this.readers.set(streamKey, reader);
+      reader = connectRedis(this.options.redisUrl, `maas-worker-${this.consumerId}-${name}`, this.options.logger);
+      this.readers.set(name, reader);
     }
     await ensureConnected(reader);
     return reader;
   }
 
-  /** XREADGROUP of new entries; a group Redis lost (restart) is created again and the read retried once. */
-  private async readNew(streamKey: string, count: number, block: Array<string | number>): Promise<StreamEntry[]> {
-    const reader = await this.reader(streamKey);
-    const once = async (): Promise<StreamEntry[]> => {
-      const reply = await reader.callBuffer('XREADGROUP', 'GROUP', this.group, this.consumerId, 'COUNT', count, ...block, 'STREAMS', streamKey, '>');
-      return parseStreamsReply(reply).get(streamKey) ?? [];
+  /** XREADGROUP of new entries of several streams; a group Redis lost (restart) is created again and the read retried once. */
+  private async readNew(streamKeys: readonly string[], count: number, block: Array<string | number>): Promise<Map<string, StreamEntry[]>> {
+    const reader = await this.reader(GROUP_READER);
+    const once = async (): Promise<Map<string, StreamEntry[]>> => {
+      const reply = await reader.callBuffer('XREADGROUP', 'GROUP', this.group, this.consumerId, 'COUNT', count, ...block, 'STREAMS', ...streamKeys, ...streamKeys.map(() => '>'));
+      return parseStreamsReply(reply);
     };
     try {
       return await once();
     } catch (err) {
       if (!isNoGroupError(err)) throw err;
-      this.options.logger.warn({ streamKey }, 'consumer group missing (Redis restarted or was emptied); creating it again');
-      this.groupsReady.delete(streamKey);
-      await this.ensureGroup(streamKey);
+      this.options.logger.warn({ streams: streamKeys.length }, 'consumer group missing (Redis restarted or was emptied); creating it again');
+      for (const key of streamKeys) {
+        this.groupsReady.delete(key);
+        await this.ensureGroup(key);
+      }
       return once();
     }
   }

@@ -71,7 +71,7 @@ export class JobProducer {
     this.replyKey = keys.replies(options.gatewayId);
     this.group = options.group ?? DEFAULT_GROUP;
     this.noDeadlineTimeoutMs = options.noDeadlineTimeoutMs ?? 300_000;
-    this.commands = connectRedis(options.redisUrl, `maas-producer-${options.gatewayId}`, options.logger);
+    this.commands = connectRedis(options.redisUrl, `maas-producer-${options.gatewayId}`, options.logger, { autoPipelining: true });
     this.reader = connectRedis(options.redisUrl, `maas-replies-${options.gatewayId}`, options.logger);
     this.outageGraceMs = options.outageGraceMs ?? 10_000;
     this.lease = new Lease(this.commands, {

@@ -78,7 +78,7 @@ describe('JobProducer + JobConsumer on a real Redis', () => {
     await c.reply(d!, okResult(d!, 'w1'));
     const result = await pending;
     expect(result.ok && result.outputs[0]!.data.equals(d!.job.inputs[0]!.data)).toBe(true);
-    expect(await p.stats(m, 1)).toEqual({ depth: 0, waiting: 0, inFlight: 0, oldestJobAgeMs: 0, deadLetters: 0 });
+    expect(await p.stats(m, 1)).toEqual({ depth: 0, waiting: 0, inFlight: 0, oldestJobAgeMs: 0, deadLetters: 0, newestEntryId: '' });
   });
 
   it('replyAll answers a batch in one round trip: each caller gets its own result and every job is acked', async () => {

@@ -24,7 +24,7 @@ declare module 'ioredis' {
     maasRequeue(...args: ScriptArg[]): Result<string | null, Context>;
     maasDeadLetter(...args: ScriptArg[]): Result<number, Context>;
     maasCancel(...args: ScriptArg[]): Result<number, Context>;
-    maasStats(...args: ScriptArg[]): Result<[number, number, string, number], Context>;
+    maasStats(...args: ScriptArg[]): Result<[number, number, string, number, string], Context>;
     maasDrop(...args: ScriptArg[]): Result<number, Context>;
     maasHeartbeat(...args: ScriptArg[]): Result<[string, number, string[], string[]], Context>;
     maasClaimDeadBuffer(...args: ScriptArg[]): Result<[unknown[], number[]], Context>;

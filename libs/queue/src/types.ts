@@ -65,4 +65,6 @@ export interface QueueStats {
   oldestJobAgeMs: number;
   /** Entries in the dead-letter stream (bounded). */
   deadLetters: number;
+  /** Id of the newest job in the stream ('' when empty): wait for jobs after it with XREAD. */
+  newestEntryId: string;
 }

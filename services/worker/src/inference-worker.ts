@@ -1,6 +1,17 @@
+import { keys, type Delivery } from '@maas/queue';
 import type { ModelSelector } from './config';
 import { runtimeChanged, versionKey, type ModelSource, type SourceEvent, type VersionInfo } from './model-source';
 import { VersionWorker, type VersionWorkerDeps } from './version-worker';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const jobsKeyOf = (info: VersionInfo): string => keys.jobs(info.model, info.version);
 
 /** Options of an InferenceWorker: what each VersionWorker needs, plus where models come from and which. */
 export interface InferenceWorkerOptions extends VersionWorkerDeps {
@@ -15,7 +26,7 @@ export interface InferenceWorkerOptions extends VersionWorkerDeps {
 /**
  * Keeps the set of served versions in line with the model source: a named model's current versions
  * (every alias target, so canary splits work, plus the latest), pinned versions as given, every model
- * for `*`. Runs one VersionWorker per served version, re-syncs on change-feed events (new version,
+ * for `*`. Runs one VersionWorker per served version, all fed by one read loop; re-syncs on change-feed events (new version,
  * alias moved, config changed: batching applies at once, runtime settings reload the session), and
  * refreshes the queue gauges.
  */
@@ -28,6 +39,13 @@ export class InferenceWorker {
   private statsTimer: NodeJS.Timeout | undefined;
   private unwatch: (() => void) | undefined;
   private draining = false;
+  private loops: Promise<void> | undefined;
+  /** Bumped whenever the set to read changes; a read that fails while it moved was aborted on purpose. */
+  private generation = 0;
+  /** Resolved (and replaced) at each wake(). */
+  private changed = deferred();
+  /** Cold versions whose load failed: read once anyway, so their jobs are answered with the load error. */
+  private readonly forceRead = new Set<string>();
 
   constructor(private readonly options: InferenceWorkerOptions) {}
 
@@ -54,7 +72,7 @@ export class InferenceWorker {
     this.unwatch = this.options.source.watch((event) => this.onEvent(event));
     await this.sync();
     await this.preload();
-    for (const worker of this.workers.values()) worker.start();
+    this.loops = Promise.all([this.readLoop(), this.coldLoop()]).then(() => undefined);
     this.statsTimer = setInterval(() => void this.refreshQueueStats(), this.options.queueStatsIntervalMs);
     this.statsTimer.unref();
     void this.refreshQueueStats();
@@ -86,7 +104,93 @@ export class InferenceWorker {
     clearTimeout(this.resyncTimer);
     clearInterval(this.statsTimer);
     await this.syncing;
+    this.wake();
+    await this.loops;
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
+  }
+
+  /** Ends the blocked reads so both loops read the current set (a version added, removed, loaded, or draining). */
+  private wake(): void {
+    this.generation++;
+    this.options.consumer.abortReads();
+    const { resolve } = this.changed;
+    this.changed = deferred();
+    resolve();
+  }
+
+  /** Versions served and not stopping: the resident ones (session loaded, or to be read anyway) and the cold ones. */
+  private partition(): { resident: VersionWorker[]; cold: VersionWorker[] } {
+    const active = [...this.workers.values()].filter((w) => !w.stopped);
+    const read = (w: VersionWorker): boolean => this.options.cache.isResident(w.version) || this.forceRead.has(jobsKeyOf(w.version));
+    return { resident: active.filter(read), cold: active.filter((w) => !read(w)) };
+  }
+
+  /**
+   * The worker's one read loop: a single blocking read over the streams of every resident version, each batch
+   * handed to its version's runner in turn (ONNX Runtime runs one session at a time on this thread anyway). Idle,
+   * it is one blocked read (and the cold watch another), whatever the number of versions.
+   */
+  private async readLoop(): Promise<void> {
+    const { consumer, logger, readBlockMs } = this.options;
+    while (!this.draining) {
+      const generation = this.generation;
+      const { resident } = this.partition();
+      if (resident.length === 0) {
+        await Promise.race([this.changed.promise, sleep(readBlockMs)]);
+        continue;
+      }
+      for (const w of resident) this.forceRead.delete(jobsKeyOf(w.version));
+      let got: Map<string, Delivery[]>;
+      try {
+        got = await consumer.readMany(resident.map((w) => ({ model: w.version.model, version: w.version.version, maxCount: w.batchLimit() })), readBlockMs);
+      } catch (err) {
+        if (this.draining || generation !== this.generation) continue;
+        logger.warn({ err: (err as Error).message }, 'queue read failed; retrying');
+        await sleep(500);
+        continue;
+      }
+      for (const [streamKey, batch] of got) {
+        // Every stream read belongs to a runner: a removed version's runner is stopping and releases its jobs.
+        await resident.find((w) => jobsKeyOf(w.version) === streamKey)!.handle(batch);
+      }
+    }
+  }
+
+  /**
+   * Watches the versions whose session is not loaded, without taking their jobs (one blocking read for all):
+   * when one gets work it is loaded first, then the read loop is woken to read it, so a slow load holds no job.
+   */
+  private async coldLoop(): Promise<void> {
+    const { consumer, cache, logger, readBlockMs } = this.options;
+    while (!this.draining) {
+      const generation = this.generation;
+      const { cold } = this.partition();
+      if (cold.length === 0) {
+        await Promise.race([this.changed.promise, sleep(readBlockMs)]);
+        continue;
+      }
+      let ready: string[];
+      try {
+        ready = await consumer.waitForAnyWork(cold.map((w) => w.version), readBlockMs);
+      } catch (err) {
+        if (this.draining || generation !== this.generation) continue;
+        logger.warn({ err: (err as Error).message }, 'queue read failed; retrying');
+        await sleep(500);
+        continue;
+      }
+      if (ready.length === 0 || this.draining) continue;
+      for (const worker of cold.filter((w) => ready.includes(jobsKeyOf(w.version)))) {
+        if (worker.stopped) continue;
+        try {
+          cache.release(await cache.acquire(worker.version));
+        } catch (err) {
+          // Read the jobs anyway: the runner tries once more and answers them with the load error.
+          logger.warn({ model: worker.version.model, version: worker.version.version, err: (err as Error).message }, 'model load failed before reading its jobs');
+          this.forceRead.add(jobsKeyOf(worker.version));
+        }
+      }
+      this.wake();
+    }
   }
 
   private onEvent(event: SourceEvent): void {
@@ -144,7 +248,6 @@ export class InferenceWorker {
       this.workers.set(key, worker);
       added.push(info);
       logger.info({ model, version, batching: info.settings }, 'serving model version');
-      if (this.statsTimer) worker.start(); // after start(): new versions start at once
       this.options.onServedChange?.();
     }
     for (const [key, worker] of this.workers) {
@@ -154,10 +257,12 @@ export class InferenceWorker {
       this.infos.delete(key);
       logger.info({ model: info.model, version: info.version }, 'no longer serving model version');
       await worker.stop();
+      this.wake();
       await cache.invalidate(info.model, info.version, 'removed');
       this.options.metrics.removeVersion(info.model, info.version);
       this.options.onServedChange?.();
     }
+    if (added.length > 0) this.wake(); // the loops read the new versions at once
     // A version that starts being served after start-up is loaded now when it fits, so ModelReady turns
     // true without waiting for a first request (clients wait for ready before they send one).
     if (this.statsTimer && added.length > 0) void this.preload(added);
@@ -178,18 +283,21 @@ export class InferenceWorker {
     }
   }
 
+  /** The queue gauges of every served version, read in one round trip. */
   private async refreshQueueStats(): Promise<void> {
     const { consumer, metrics } = this.options;
-    for (const info of this.infos.values()) {
-      try {
-        const stats = await consumer.stats(info.model, info.version);
-        if (this.infos.get(versionKey(info.model, info.version)) !== info) continue; // left (or changed) meanwhile
-        const labels = { model: info.model, version: String(info.version) };
-        metrics.queueDepth.set(labels, stats.depth);
-        metrics.queueOldestJobAgeSeconds.set(labels, stats.oldestJobAgeMs / 1000);
-      } catch {
-        return; // Redis down: the read loops log it
-      }
+    const infos = [...this.infos.values()];
+    let stats;
+    try {
+      stats = await consumer.statsMany(infos);
+    } catch {
+      return; // Redis down: the read loops log it
     }
+    infos.forEach((info, i) => {
+      if (this.infos.get(versionKey(info.model, info.version)) !== info) return; // left (or changed) meanwhile
+      const labels = { model: info.model, version: String(info.version) };
+      metrics.queueDepth.set(labels, stats[i]!.depth);
+      metrics.queueOldestJobAgeSeconds.set(labels, stats[i]!.oldestJobAgeMs / 1000);
+    });
   }
 }

@@ -28,24 +28,29 @@ const REPLY_RETRY_MS = 500;
 const REPLY_RETRIES = 10;
 
 /**
- * Serves one model version: reads its stream, gathers a batch (up to max_batch_size jobs of what is already
- * waiting, for at most max_queue_delay, stopping early at a preferred size), runs it, replies per job. A run that
- * throws is retried job by job so one poison input cannot fail its neighbours; a job that fails alone
- * goes back to the queue until it reaches the delivery limit and is dead-lettered. stop() finishes the
- * batch in progress and releases jobs gathered but not started, so nothing is lost.
+ * Serves one model version: runs the batches the worker's read loop hands it (jobs of this version read
+ * together: the queue's work-conserving batches), replies per job. A batch is split by what can be stacked and
+ * by max_batch_size; a run that throws is retried job by job so one poison input cannot fail its neighbours; a
+ * job that fails alone goes back to the queue until it reaches the delivery limit and is dead-lettered. stop()
+ * waits for the batch in progress; jobs handed over after it are released, so nothing is lost.
  */
 export class VersionWorker {
   private stopping = false;
-  private loop: Promise<void> | undefined;
+  private busy: Promise<void> = Promise.resolve();
   private readonly log: Logger;
 
   constructor(private readonly deps: VersionWorkerDeps, private info: VersionInfo) {
     this.log = deps.logger.child({ model: info.model, version: info.version });
   }
 
-  /** Starts the read loop. */
-  start(): void {
-    this.loop ??= this.run();
+  /** The version served, with its current settings. */
+  get version(): VersionInfo {
+    return this.info;
+  }
+
+  /** True once stop() was called. */
+  get stopped(): boolean {
+    return this.stopping;
   }
 
   /** New settings (config changed); applies from the next batch. */
@@ -53,86 +58,31 @@ export class VersionWorker {
     this.info = info;
   }
 
-  /** Finishes the batch in progress, releases what was gathered, and ends the loop. */
+  /** Waits for the batch in progress; later batches are released to other workers. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.deps.consumer.abortReads(this.info.model, this.info.version);
-    await this.loop;
+    await this.busy;
+  }
+
+  /** Jobs read per read: max_batch_size with a batch dim (the queue takes what is waiting, up to it), else 1. */
+  batchLimit(): number {
+    const { maxBatchSize } = this.info.settings;
+    return this.info.batchDim && maxBatchSize > 0 ? maxBatchSize : 1;
+  }
+
+  /** Runs jobs read for this version (released instead when stopping). */
+  handle(batch: Delivery[]): Promise<void> {
+    const run = this.busy.then(() => (this.stopping ? this.releaseAll(batch) : this.process(batch)));
+    this.busy = run.catch(() => undefined);
+    return run;
   }
 
   private get labels(): { model: string; version: string } {
     return { model: this.info.model, version: String(this.info.version) };
   }
 
-  private batchLimit(): number {
-    const { maxBatchSize } = this.info.settings;
-    return this.info.batchDim && maxBatchSize > 0 ? maxBatchSize : 1;
-  }
-
-  private async run(): Promise<void> {
-    const { consumer } = this.deps;
-    while (!this.stopping) {
-      const { model, version, settings } = this.info;
-      const max = this.batchLimit();
-      if (!this.deps.cache.isResident(this.info)) {
-        // Cold: load the session before taking any job, so a slow load holds none (nothing to time out).
-        if (!(await this.loadWhenWorkArrives())) continue;
-      }
-      let batch: Delivery[];
-      try {
-        batch = await consumer.read(model, version, max, this.deps.readBlockMs);
-      } catch (err) {
-        if (this.stopping) break;
-        this.log.warn({ err: (err as Error).message }, 'queue read failed; retrying');
-        await sleep(500);
-        continue;
-      }
-      if (batch.length === 0) continue;
-      const delayMs = settings.dynamicBatching ? settings.maxQueueDelayUs / 1000 : 0;
-      const preferred = new Set(settings.preferredBatchSizes);
-      const until = Date.now() + delayMs;
-      // Work-conserving: take whatever else is already waiting (non-blocking reads) and run at once when the
-      // queue is empty. Batches form from what queues while this worker is busy; the queue delay only bounds
-      // how long filling may take, it is never a wait at low load.
-      while (batch.length < max && !this.stopping && !preferred.has(batch.length) && Date.now() < until) {
-        let more: Delivery[];
-        try {
-          more = await consumer.read(model, version, max - batch.length, 0);
-        } catch {
-          break;
-        }
-        if (more.length === 0) break;
-        batch.push(...more);
-      }
-      if (this.stopping) {
-        await this.releaseAll(batch);
-        break;
-      }
-      await this.process(batch);
-    }
-  }
-
-  /** Waits for a job to arrive (without taking it) and loads the session; false when there is nothing to do yet. */
-  private async loadWhenWorkArrives(): Promise<boolean> {
-    const { model, version } = this.info;
-    try {
-      if (!(await this.deps.consumer.waitForWork(model, version, this.deps.readBlockMs)) || this.stopping) return false;
-    } catch (err) {
-      if (this.stopping) return false;
-      this.log.warn({ err: (err as Error).message }, 'queue read failed; retrying');
-      await sleep(500);
-      return false;
-    }
-    try {
-      this.deps.cache.release(await this.deps.cache.acquire(this.info));
-    } catch (err) {
-      // Read the jobs anyway: process() tries once more and answers them with the load error.
-      this.log.warn({ err: (err as Error).message }, 'model load failed before reading its jobs');
-    }
-    return true;
-  }
-
-  private async releaseAll(batch: readonly Delivery[]): Promise<void> {
+  /** Puts jobs back for other workers (draining, or read for a version no longer served). */
+  async releaseAll(batch: readonly Delivery[]): Promise<void> {
     for (const d of batch) {
       await this.deps.consumer.release(d).catch((err: unknown) => this.log.warn({ err, jobId: d.job.id }, 'release failed; the job returns after the visibility timeout'));
       this.count('released');

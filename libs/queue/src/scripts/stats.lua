@@ -6,11 +6,13 @@
   ARGV[1]  consumer group
 
   Returns { XLEN (waiting + in flight), pending of the group (in flight), id of the oldest entry or '',
-            XLEN of the dead-letter stream }.
+            XLEN of the dead-letter stream, id of the newest entry or '' }. The newest id lets a caller wait
+  (XREAD) for entries added after this reading, without a gap between reading and waiting.
 ]]
 local depth = redis.call('XLEN', KEYS[1])
 local pending = 0
 local oldest = ''
+local newest = ''
 if depth > 0 then
   for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
     local name, count
@@ -22,5 +24,7 @@ if depth > 0 then
   end
   local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
   if #first > 0 then oldest = first[1][1] end
+  local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+  if #last > 0 then newest = last[1][1] end
 end
-return { depth, pending, oldest, redis.call('XLEN', KEYS[2]) }
+return { depth, pending, oldest, redis.call('XLEN', KEYS[2]), newest }
