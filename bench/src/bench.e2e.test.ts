@@ -18,16 +18,17 @@ jest.setTimeout(600_000);
 
 interface BenchJson {
   notes: string[];
+  transport: { maasTls: boolean; apiKey: boolean };
   models: Array<{ model: string; raw: { sweep: unknown[] }; runs: Array<{ variant: string; concurrency: number; requests: number; errors: number }>; ratios: { vsPeers: Record<string, { throughput: number | null }> } }>;
   pipelineShare: Array<{ concurrency: number; errors: number; preprocessShare: number; preprocessComputeShare: number }>;
   floors: Array<{ floor: string; model: string; concurrency: number; requests: number }>;
   idle: Array<{ server: string; models: number; cpuMsPerSecond: Record<string, number> }>;
 }
 
-async function runBench(env: Record<string, string>): Promise<{ json: BenchJson; markdown: string; svg: string }> {
+async function runBench(env: Record<string, string>, args: string[] = []): Promise<{ json: BenchJson; markdown: string; svg: string }> {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-bench-'));
   try {
-    await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bench/dist/main.js')], {
+    await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bench/dist/main.js'), ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, BENCH_QUICK: '1', BENCH_DURATION_S: '0.5', BENCH_WARMUP_S: '0.2', BENCH_RAW_S: '0.3', BENCH_CONCURRENCY: '8', BENCH_IDLE_S: '1', BENCH_IDLE_MAAS_MODELS: '6', BENCH_LOAD_GENERATOR: 'bench', BENCH_OUT_DIR: outDir, ...env },
       maxBuffer: 16 * 1024 * 1024,
@@ -72,6 +73,24 @@ describe('make bench (short run)', () => {
     expect(markdown).toContain('## Idle');
     expect(markdown).toContain('preprocess share');
     expect(svg).toMatch(/^<svg|<\?xml/);
+  });
+
+  it('--tls: measures maas over mutual TLS (identity, a few hundred requests) and says so in the JSON', async () => {
+    const { json, markdown } = await runBench({ BENCH_MODELS: 'identity', BENCH_TARGETS: 'raw,maas', BENCH_CONCURRENCY: '4' }, ['--tls', '--api-key', 'bench-e2e-key']);
+    expect(json.notes.filter((n) => /not measured|FAILED/.test(n))).toEqual([]);
+    expect(json.transport).toEqual({ maasTls: true, apiKey: true });
+    const runs = json.models[0]!.runs;
+    expect(runs.map((r) => `${r.variant}@${r.concurrency}`).sort()).toEqual(['maas-batched@1', 'maas-batched@4', 'maas-unbatched@1', 'maas-unbatched@4']);
+    for (const run of runs) {
+      expect(run.requests).toBeGreaterThan(0);
+      expect(run.errors).toBe(0);
+    }
+    expect(markdown).toContain('mutual TLS');
+  });
+
+  it('refuses a bad command line before starting anything', async () => {
+    const run = promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bench/dist/main.js'), '--cert', '/nonexistent.crt'], { cwd: REPO_ROOT });
+    await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--cert needs --key/) });
   });
 
   (process.env['BENCH_E2E_PEERS'] === '1' ? it : it.skip)('measures Triton, KServe and MLServer beside maas on the tiny model (BENCH_E2E_PEERS=1)', async () => {

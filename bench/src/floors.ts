@@ -38,7 +38,7 @@ export async function measureGrpcEcho(model: BenchModel, options: FloorOptions):
   const proc = startFloorProcess('grpc-echo', port);
   const client = new RawInferClient({ address: `127.0.0.1:${port}`, model: model.name, inputs: wireInputs(model) });
   try {
-    await waitUntilServing(client, 30_000);
+    await waitUntilServing(client.target, 30_000);
     const runs: FloorRun[] = [];
     for (const concurrency of [1, ...options.grpcConcurrencies.filter((c) => c !== 1)]) {
       const reading = startCpuReading([{ name: 'echo', pid: proc.child.pid ?? -1 }]);

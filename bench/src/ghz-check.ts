@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '@maas/testing';
-import { encodeRequest, RawInferClient, runClosedLoop, type LoadOptions, type LoadResult } from './load-generator';
+import { encodeRequest, RawInferClient, runClosedLoop, tlsServerName, type LoadOptions, type LoadResult, type LoadTarget } from './load-generator';
 import { runEnsureScript } from './peers';
 import type { LoadGeneratorReading } from './results';
 import { SampleBuffer, summarizeLatencies } from './stats';
@@ -84,9 +84,16 @@ export function loadResultFromGhz(report: GhzReport, options: LoadOptions): Load
   };
 }
 
+/** ghz's connection flags: mutual TLS with the target's CA and client pair (the server name checked as the bench's own client checks it), or plaintext. */
+export function ghzTransportArgs(target: Pick<LoadTarget, 'address' | 'tls' | 'apiKey'>): string[] {
+  const auth = target.apiKey ? [`--metadata=${JSON.stringify({ authorization: `Bearer ${target.apiKey}` })}`] : [];
+  if (!target.tls) return ['--insecure', ...auth];
+  return [`--cacert=${target.tls.caFile}`, `--cert=${target.tls.certFile}`, `--key=${target.tls.keyFile}`, `--cname=${tlsServerName(target.address)}`, ...auth];
+}
+
 function ghzArgs(payloadFile: string, client: RawInferClient, options: LoadOptions): string[] {
   return [
-    '--insecure',
+    ...ghzTransportArgs(client.target),
     `--proto=${path.join(REPO_ROOT, 'protos/inference/grpc_service.proto')}`,
     `--import-paths=${path.join(REPO_ROOT, 'protos')}`,
     '--call=inference.GRPCInferenceService.ModelInfer',

@@ -1,22 +1,36 @@
 /**
  * The load generator's HTTP/2 gRPC client against a real @grpc/grpc-js server on loopback: answers, error
- * statuses (trailers-only responses), deadlines and a closed-loop run. No product code involved.
+ * statuses (trailers-only responses), deadlines, a closed-loop run, and mutual TLS with an API key against a
+ * server requiring client certificates (the dev CA of scripts/tls/gen-dev-certs.sh). No product code involved.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { INFERENCE_PROTO_FILES, loadGrpcObject, type InferenceProtoGrpcType, type ModelInferRequest__Output } from '@maas/protos';
-import { CallError, RawInferClient, runClosedLoop, unframeMessage } from './load-generator';
+import { INFERENCE_PROTO_FILES, loadGrpcObject, loadProtos, type InferenceProtoGrpcType, type ModelInferRequest__Output, type ModelInferResponse } from '@maas/protos';
+import { generateTestCerts, type TestCerts } from '@maas/testing';
+import { readClientTls } from './cli-args';
+import { CallError, RawInferClient, runClosedLoop, tlsServerName, unframeMessage } from './load-generator';
 
 let server: grpc.Server;
+let tlsServer: grpc.Server;
 let address: string;
+let tlsAddress: string;
+let certs: TestCerts;
 const seen: ModelInferRequest__Output[] = [];
+const authorizations: string[] = [];
+
+function bind(s: grpc.Server, credentials: grpc.ServerCredentials): Promise<string> {
+  return new Promise<string>((resolve, reject) => s.bindAsync('127.0.0.1:0', credentials, (err, p) => (err ? reject(err) : resolve(`127.0.0.1:${p}`))));
+}
 
 beforeAll(async () => {
   const { grpcObject } = loadGrpcObject<InferenceProtoGrpcType>(INFERENCE_PROTO_FILES);
-  server = new grpc.Server();
-  server.addService(grpcObject.inference.GRPCInferenceService.service, {
+  const implementation = {
     ModelInfer: (call: grpc.ServerUnaryCall<ModelInferRequest__Output, unknown>, callback: grpc.sendUnaryData<unknown>) => {
       const req = call.request;
       seen.push(req);
+      authorizations.push(String(call.metadata.get('authorization')[0] ?? ''));
       if (req.model_name === 'bad') return callback({ code: grpc.status.INVALID_ARGUMENT, details: 'input "x": shape [1,5] does not fit [-1,4] (100%)' });
       if (req.model_name === 'slow') return; // never answers
       callback(null, {
@@ -26,14 +40,24 @@ beforeAll(async () => {
         raw_output_contents: [Buffer.from(new Float32Array([1.5, -2]).buffer)],
       });
     },
-  });
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
-  address = `127.0.0.1:${port}`;
+  };
+  server = new grpc.Server();
+  server.addService(grpcObject.inference.GRPCInferenceService.service, implementation);
+  address = await bind(server, grpc.ServerCredentials.createInsecure());
+  certs = generateTestCerts(fs.mkdtempSync(path.join(os.tmpdir(), 'maas-bench-lg-tls-')));
+  const gateway = certs.certOf('maas-gateway');
+  tlsServer = new grpc.Server();
+  tlsServer.addService(grpcObject.inference.GRPCInferenceService.service, implementation);
+  tlsAddress = await bind(tlsServer, grpc.ServerCredentials.createSsl(fs.readFileSync(certs.ca), [{ cert_chain: fs.readFileSync(gateway.cert), private_key: fs.readFileSync(gateway.key) }], true));
 });
 
 afterAll(() => {
   server.forceShutdown();
+  tlsServer.forceShutdown();
+  fs.rmSync(certs.dir, { recursive: true, force: true });
 });
+
+const { responseDeserialize } = (loadProtos(INFERENCE_PROTO_FILES)['inference.GRPCInferenceService'] as unknown as Record<string, { responseDeserialize: (b: Buffer) => ModelInferResponse }>)['ModelInfer']!;
 
 const input = { name: 'x', datatype: 'FP32' as const, shape: [1, 4], bytes: Buffer.from(new Float32Array([1, 2, 3, 4]).buffer) };
 
@@ -59,7 +83,7 @@ function failureOf(client: RawInferClient, timeoutMs: number): Promise<CallError
 
 test('sends the encoded request and reads the answer', async () => {
   await withClient('m', async (client) => {
-    const res = await client.callDecoded(5000);
+    const res = responseDeserialize(await client.call(5000));
     expect(res.model_name).toBe('m');
     expect(res.outputs?.[0]).toMatchObject({ name: 'y', datatype: 'FP32' });
     expect([...new Float32Array(Uint8Array.from(res.raw_output_contents![0] as Uint8Array).buffer)]).toEqual([1.5, -2]);
@@ -97,6 +121,31 @@ test('a closed loop counts answers and errors by status', async () => {
     ok.close();
     bad.close();
   }
+});
+
+test('over mutual TLS it shows the client pair and sends the API key; a plaintext client is refused', async () => {
+  const tls = readClientTls({ caFile: certs.ca, certFile: certs.clientCert, keyFile: certs.clientKey });
+  const client = new RawInferClient({ address: tlsAddress, model: 'm', inputs: [input], tls, apiKey: 'k-123' });
+  try {
+    const r = await runClosedLoop(client, { concurrency: 2, warmupMs: 0, durationMs: 200, timeoutMs: 5000 });
+    expect(r.errors).toBe(0);
+    expect(r.requests).toBeGreaterThan(0);
+    expect(authorizations.at(-1)).toBe('Bearer k-123');
+  } finally {
+    client.close();
+  }
+  const plain = new RawInferClient({ address: tlsAddress, model: 'm', inputs: [input] });
+  try {
+    expect([grpc.status.UNAVAILABLE, grpc.status.UNKNOWN]).toContain((await failureOf(plain, 2000)).code);
+  } finally {
+    plain.close();
+  }
+});
+
+test('tlsServerName names loopback IPs localhost and keeps host names', () => {
+  expect(tlsServerName('127.0.0.1:8001')).toBe('localhost');
+  expect(tlsServerName('[::1]:8001')).toBe('localhost');
+  expect(tlsServerName('gw.example:443')).toBe('gw.example');
 });
 
 test('unframeMessage refuses compressed and cut-short bodies', () => {

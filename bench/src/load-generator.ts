@@ -2,7 +2,8 @@ import { performance } from 'node:perf_hooks';
 import * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { CLIENT_FLOW_CONTROL_WINDOW_BYTES } from '@maas/grpc-kit';
-import { INFERENCE_PROTO_FILES, loadProtos, type ModelInferRequest, type ModelInferResponse } from '@maas/protos';
+import { INFERENCE_PROTO_FILES, loadProtos, type ModelInferRequest } from '@maas/protos';
+import type { BenchClientTls } from './cli-args';
 import { SampleBuffer, summarizeLatencies, type LatencySummaryMs } from './stats';
 
 /** One input tensor of a benchmark request, with its bytes (little-endian, as raw_input_contents carries). */
@@ -20,6 +21,16 @@ export interface LoadTarget {
   model: string;
   version?: string;
   inputs: WireInput[];
+  /** Connect over TLS with this CA and client pair (mutual TLS); plaintext when unset. */
+  tls?: BenchClientTls;
+  /** Sent as `authorization: Bearer <key>` on every call. */
+  apiKey?: string;
+}
+
+/** The name to check a server certificate against: SNI may not carry an IP address (RFC 6066), so loopback is `localhost`, which the dev certificates carry. */
+export function tlsServerName(address: string): string {
+  const host = address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':') ? 'localhost' : host;
 }
 
 /** How to drive it: closed loop, `concurrency` requests always in flight. */
@@ -47,7 +58,7 @@ export interface LoadResult {
 
 const METHOD_PATH = '/inference.GRPCInferenceService/ModelInfer';
 
-type MethodCodec = { requestSerialize: (value: ModelInferRequest) => Buffer; responseDeserialize: (bytes: Buffer) => ModelInferResponse };
+type MethodCodec = { requestSerialize: (value: ModelInferRequest) => Buffer };
 
 let codec: MethodCodec | undefined;
 function modelInferCodec(): MethodCodec {
@@ -104,6 +115,7 @@ export function unframeMessage(body: Buffer): Buffer {
  */
 export class RawInferClient {
   private readonly body: Buffer;
+  private readonly headers: http2.OutgoingHttpHeaders;
   private session: http2.ClientHttp2Session | undefined;
 
   constructor(readonly target: LoadTarget) {
@@ -112,6 +124,13 @@ export class RawInferClient {
     this.body[0] = 0;
     this.body.writeUInt32BE(message.length, 1);
     message.copy(this.body, 5);
+    this.headers = {
+      ':method': 'POST',
+      ':path': METHOD_PATH,
+      'content-type': 'application/grpc',
+      te: 'trailers',
+      ...(target.apiKey ? { authorization: `Bearer ${target.apiKey}` } : {}),
+    };
   }
 
   /** Sends the request once; resolves with the response message bytes, rejects with a CallError. */
@@ -119,13 +138,7 @@ export class RawInferClient {
     return new Promise<Buffer>((resolve, reject) => {
       let stream: http2.ClientHttp2Stream;
       try {
-        stream = this.connect().request({
-          ':method': 'POST',
-          ':path': METHOD_PATH,
-          'content-type': 'application/grpc',
-          te: 'trailers',
-          'grpc-timeout': `${Math.max(1, Math.ceil(timeoutMs))}m`,
-        });
+        stream = this.connect().request({ ...this.headers, 'grpc-timeout': `${Math.max(1, Math.ceil(timeoutMs))}m` });
       } catch (err) {
         reject(new CallError(grpc.status.UNAVAILABLE, `cannot open a stream to ${this.target.address}: ${(err as Error).message}`));
         return;
@@ -175,11 +188,6 @@ export class RawInferClient {
     });
   }
 
-  /** Sends once and decodes the answer (a check before measuring: the target answers and says something sane). */
-  async callDecoded(timeoutMs: number): Promise<ModelInferResponse> {
-    return modelInferCodec().responseDeserialize(await this.call(timeoutMs));
-  }
-
   /** Closes the connection. */
   close(): void {
     this.session?.close();
@@ -188,7 +196,11 @@ export class RawInferClient {
 
   private connect(): http2.ClientHttp2Session {
     if (this.session && !this.session.closed && !this.session.destroyed) return this.session;
-    const session = http2.connect(`http://${this.target.address}`, { settings: { initialWindowSize: CLIENT_FLOW_CONTROL_WINDOW_BYTES } });
+    const { tls } = this.target;
+    const settings = { initialWindowSize: CLIENT_FLOW_CONTROL_WINDOW_BYTES };
+    const session = tls
+      ? http2.connect(`https://${this.target.address}`, { settings, ca: tls.ca, cert: tls.cert, key: tls.key, servername: tlsServerName(this.target.address), ALPNProtocols: ['h2'] })
+      : http2.connect(`http://${this.target.address}`, { settings });
     session.on('connect', () => session.setLocalWindowSize(CLIENT_FLOW_CONTROL_WINDOW_BYTES));
     // A broken connection fails its open streams (each rejects UNAVAILABLE); the next call connects again.
     session.on('error', () => undefined);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startStack, type Stack } from '@maas/testing';
+import { startStack, type Stack, type TestCerts } from '@maas/testing';
 import type { VersionConfig } from '@maas/protos';
 import type { BenchModel } from './models';
 import { registryClient, uploadModel } from './registry-upload';
@@ -16,6 +16,8 @@ export interface MaasOptions {
   cpuProfileDir?: string;
   /** Extra models registered beside the bench's (unbatched copies of this ONNX file, `filler-NN`): the idle reading. */
   fillers?: { count: number; file: string };
+  /** Run every service with mutual TLS from these certificates (the bench's `--tls`). */
+  tls?: TestCerts;
 }
 
 /** The served name of filler model `i` (see MaasOptions.fillers). */
@@ -51,9 +53,9 @@ export async function startMaas(models: readonly BenchModel[], options: MaasOpti
   const profileEnv = cpuProfileEnv(options.cpuProfileDir);
   // Workers start after the uploads, as in a deployment where models exist before workers scale up: each
   // worker loads every model once at start, and no measurement overlaps a model load.
-  const stack = await startStack({ workers: 0, gatewayEnv: profileEnv, workerEnv: profileEnv });
+  const stack = await startStack({ workers: 0, gatewayEnv: profileEnv, workerEnv: profileEnv, ...(options.tls ? { tls: options.tls } : {}) });
   try {
-    const registry = registryClient(stack.registry.address);
+    const registry = registryClient(stack.registry.address, options.tls);
     try {
       for (const model of models) {
         for (const variant of ['batched', 'unbatched'] as const) {

@@ -1,13 +1,14 @@
 // `make bench`: raw ONNX Runtime, maas over gRPC and its peers (Triton, KServe, MLServer), the floors and the
 // idle cost, the same models, one run, one load generator. Writes bench/results/<timestamp>.{json,md,svg} and prints the Markdown. Settings: BENCH_* env
-// (`node bench/dist/main.js --help`).
+// and the flags --tls, --ca/--cert/--key, --api-key (`node bench/dist/main.js --help`).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as ort from 'onnxruntime-node';
-import { REPO_ROOT, type Stack } from '@maas/testing';
+import { generateTestCerts, REPO_ROOT, type Stack, type TestCerts } from '@maas/testing';
+import { BENCH_FLAGS_HELP, BenchArgsError, parseBenchArgs, readClientTls, type BenchArgs, type BenchClientTls } from './cli-args';
 import { BENCH_ENV_HELP, compileBenchConfig, serverOrder, type BenchConfig } from './config';
 import { measureGrpcEcho, measureRedisStreams } from './floors';
 import { compareWithGhz, runGhzClosedLoop } from './ghz-check';
@@ -46,14 +47,33 @@ function drive(config: BenchConfig): (client: RawInferClient, options: LoadOptio
   return config.loadGenerator === 'ghz' ? runGhzClosedLoop : runClosedLoop;
 }
 
+/** How the clients reach a target: TLS with the caller's pair and an API key, each when set (maas only; peers and floors are plaintext). */
+interface ClientTransport {
+  tls?: BenchClientTls;
+  apiKey?: string;
+}
+
+/** maas's client transport under `--tls` / `--api-key`, with the dev certificates its stacks run with. */
+interface MaasTransport extends ClientTransport {
+  /** The dev CA and certificates the bench's own stacks run with under --tls. */
+  certs?: TestCerts;
+}
+
+const PLAINTEXT: ClientTransport = {};
+
+/** The client side of a transport (what RawInferClient and the SDK checks take). */
+function clientSide(transport: MaasTransport): ClientTransport {
+  return { ...(transport.tls ? { tls: transport.tls } : {}), ...(transport.apiKey ? { apiKey: transport.apiKey } : {}) };
+}
+
 /** Serves one model's variants on one target and runs concurrency 1 then the throughput concurrencies. */
-async function measureServed(server: ServerName, address: string, model: BenchModel, variants: readonly BatchingKind[], config: BenchConfig, notes: string[], cpuWatch: CpuWatch): Promise<ServingRun[]> {
+async function measureServed(server: ServerName, address: string, model: BenchModel, variants: readonly BatchingKind[], config: BenchConfig, notes: string[], cpuWatch: CpuWatch, transport: ClientTransport): Promise<ServingRun[]> {
   const runs: ServingRun[] = [];
   for (const variant of variants) {
     const name: ServingVariant = `${server}-${variant}`;
-    const client = new RawInferClient({ address, model: `${model.name}-${variant}`, inputs: wireInputs(model) });
+    const client = new RawInferClient({ address, model: `${model.name}-${variant}`, inputs: wireInputs(model), ...transport });
     try {
-      const outputs = await waitUntilServing(client, 120_000);
+      const outputs = await waitUntilServing(client.target, 120_000);
       progress(`${name} ${model.name}: serving (${outputs.join('; ')})`);
       for (const concurrency of [1, ...config.concurrencies]) {
         let r;
@@ -91,8 +111,8 @@ interface ServerTurn {
 }
 
 /** ghz against the bench's load generator on one variant at concurrency 1 and the top concurrency. */
-async function checkLoadGenerators(server: ServerName, address: string, model: BenchModel, config: BenchConfig, notes: string[]): Promise<LoadGeneratorCheck[]> {
-  const client = new RawInferClient({ address, model: `${model.name}-unbatched`, inputs: wireInputs(model) });
+async function checkLoadGenerators(server: ServerName, address: string, model: BenchModel, config: BenchConfig, notes: string[], transport: ClientTransport): Promise<LoadGeneratorCheck[]> {
+  const client = new RawInferClient({ address, model: `${model.name}-unbatched`, inputs: wireInputs(model), ...transport });
   const out: LoadGeneratorCheck[] = [];
   try {
     for (const concurrency of [1, config.concurrencies[config.concurrencies.length - 1] ?? 8]) {
@@ -110,18 +130,18 @@ async function checkLoadGenerators(server: ServerName, address: string, model: B
 }
 
 /** Starts maas with one model, measures its variants, stops it (CPU profiles per model when asked). */
-async function measureMaas(model: BenchModel, config: BenchConfig, threads: Threads, notes: string[], stamp: string, ghzHere: boolean): Promise<ServerTurn> {
+async function measureMaas(model: BenchModel, config: BenchConfig, threads: Threads, notes: string[], stamp: string, ghzHere: boolean, transport: MaasTransport): Promise<ServerTurn> {
   const cpuProfileDir = config.profile ? path.join(config.outDir, `${stamp}-profile`, model.name) : undefined;
   progress(`maas ${model.name}: starting Redis, Consul, registry, worker(s), gateway and uploading the model`);
   try {
-    const stack = await startMaas([model], { workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
+    const stack = await startMaas([model], { workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, ...(cpuProfileDir ? { cpuProfileDir } : {}), ...(transport.certs ? { tls: transport.certs } : {}) });
     const cpuWatch = maasCpuWatch(stack);
     const pids = new Map(cpuWatch.map((w): [number, string] => [w.pid, w.name]));
     const turn: ServerTurn = { runs: [] };
     try {
-      progress(`maas ${model.name}: gateway ${stack.gateway.grpcAddress}`);
-      turn.runs = await measureServed('maas', stack.gateway.grpcAddress, model, ['unbatched', 'batched'], config, notes, cpuWatch);
-      if (ghzHere) turn.check = await checkLoadGenerators('maas', stack.gateway.grpcAddress, model, config, notes);
+      progress(`maas ${model.name}: gateway ${stack.gateway.grpcAddress}${transport.tls ? ' (mutual TLS)' : ''}`);
+      turn.runs = await measureServed('maas', stack.gateway.grpcAddress, model, ['unbatched', 'batched'], config, notes, cpuWatch, clientSide(transport));
+      if (ghzHere) turn.check = await checkLoadGenerators('maas', stack.gateway.grpcAddress, model, config, notes, clientSide(transport));
     } finally {
       await stack.stop();
     }
@@ -162,8 +182,8 @@ async function measurePeer(peer: PeerName, model: BenchModel, config: BenchConfi
     versions[peer] = server.version;
     try {
       progress(`${peer} ${model.name}: ${server.version} on ${server.grpcAddress}`);
-      const turn: ServerTurn = { runs: await measureServed(peer, server.grpcAddress, model, server.variants, config, notes, server.cpuWatch) };
-      if (ghzHere) turn.check = await checkLoadGenerators(peer, server.grpcAddress, model, config, notes);
+      const turn: ServerTurn = { runs: await measureServed(peer, server.grpcAddress, model, server.variants, config, notes, server.cpuWatch, PLAINTEXT) };
+      if (ghzHere) turn.check = await checkLoadGenerators(peer, server.grpcAddress, model, config, notes, PLAINTEXT);
       return turn;
     } catch (err) {
       throw new Error(`${(err as Error).message}\n--- ${peer} log (tail) ---\n${server.process.log().slice(-3000)}`, { cause: err });
@@ -191,21 +211,20 @@ async function readIdle(server: ServerName, models: number, cpuWatch: CpuWatch, 
 }
 
 /** Idle CPU of every server measured, each with the bench's models loaded (maas with fillers up to idleMaasModels). */
-async function measureIdle(servers: readonly ServerName[], models: readonly BenchModel[], config: BenchConfig, threads: Threads, notes: string[]): Promise<IdleRun[]> {
+async function measureIdle(servers: readonly ServerName[], models: readonly BenchModel[], config: BenchConfig, threads: Threads, notes: string[], transport: MaasTransport): Promise<IdleRun[]> {
   const out: IdleRun[] = [];
   for (const server of servers) {
     try {
       if (server === 'maas') {
         const own = models.length * 2;
         const fillers = Math.max(0, config.idleMaasModels - own);
-        const stack = await startMaas(models, { workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, fillers: { count: fillers, file: benchModelFile('identity') } });
+        const stack = await startMaas(models, { workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, fillers: { count: fillers, file: benchModelFile('identity') }, ...(transport.certs ? { tls: transport.certs } : {}) });
         try {
           const identityInputs = [{ name: 'x', datatype: 'FP32' as const, shape: [1, 4], bytes: Buffer.alloc(16) }];
-          const checks = [...models.flatMap((m) => (['unbatched', 'batched'] as const).map((v) => new RawInferClient({ address: stack.gateway.grpcAddress, model: `${m.name}-${v}`, inputs: wireInputs(m) }))), ...(fillers > 0 ? [new RawInferClient({ address: stack.gateway.grpcAddress, model: fillerName(fillers - 1), inputs: identityInputs })] : [])];
-          for (const c of checks) {
-            await waitUntilServing(c, 120_000);
-            c.close();
-          }
+          const address = stack.gateway.grpcAddress;
+          const side = clientSide(transport);
+          const checks = [...models.flatMap((m) => (['unbatched', 'batched'] as const).map((v) => ({ address, model: `${m.name}-${v}`, inputs: wireInputs(m), ...side }))), ...(fillers > 0 ? [{ address, model: fillerName(fillers - 1), inputs: identityInputs, ...side }] : [])];
+          for (const target of checks) await waitUntilServing(target, 120_000);
           out.push(await readIdle('maas', own + fillers, maasCpuWatch(stack), config));
         } finally {
           await stack.stop();
@@ -214,11 +233,7 @@ async function measureIdle(servers: readonly ServerName[], models: readonly Benc
         const peer = await START_PEER[server](models, peerOptions(config, threads));
         try {
           for (const m of models) {
-            for (const v of peer.variants) {
-              const c = new RawInferClient({ address: peer.grpcAddress, model: `${m.name}-${v}`, inputs: wireInputs(m) });
-              await waitUntilServing(c, 120_000);
-              c.close();
-            }
+            for (const v of peer.variants) await waitUntilServing({ address: peer.grpcAddress, model: `${m.name}-${v}`, inputs: wireInputs(m) }, 120_000);
           }
           out.push(await readIdle(server, models.length * peer.variants.length, peer.cpuWatch, config));
         } finally {
@@ -255,13 +270,48 @@ async function measureFloors(models: readonly BenchModel[], config: BenchConfig,
   return out;
 }
 
-async function main(): Promise<number> {
-  if (process.argv.includes('--help')) {
-    console.log('make bench — settings (environment):');
-    for (const [k, v] of BENCH_ENV_HELP) console.log(`  ${k.padEnd(28)} ${v}`);
-    return 0;
+/** The transport maas is measured over: `--tls` generates a dev CA and certificates the stacks run with and the clients show. */
+function maasTransport(args: BenchArgs): MaasTransport {
+  if (args.clientFiles) {
+    // The bench starts its own maas and signs its certificates with a CA it generates; a caller's CA and pair
+    // would not be accepted by it, and the bench has no external maas target yet.
+    throw new BenchArgsError('--ca/--cert/--key name the CA and client pair of an external target, but the bench measures only the maas stack it starts itself; use --tls, which generates that stack\'s dev CA and client pair');
   }
-  const config = compileBenchConfig(process.env, REPO_ROOT);
+  const transport: MaasTransport = args.apiKey ? { apiKey: args.apiKey } : {};
+  if (args.tls) {
+    const certs = generateTestCerts(fs.mkdtempSync(path.join(os.tmpdir(), 'maas-bench-tls-')));
+    Object.assign(transport, { certs, tls: readClientTls({ caFile: certs.ca, certFile: certs.clientCert, keyFile: certs.clientKey }) });
+  }
+  return transport;
+}
+
+async function main(): Promise<number> {
+  let args: BenchArgs;
+  let transport: MaasTransport;
+  try {
+    args = parseBenchArgs(process.argv.slice(2), process.env);
+    if (args.help) {
+      console.log('make bench (node bench/dist/main.js [flags]) — flags:');
+      for (const [k, v] of BENCH_FLAGS_HELP) console.log(`  ${k.padEnd(28)} ${v}`);
+      console.log('settings (environment):');
+      for (const [k, v] of BENCH_ENV_HELP) console.log(`  ${k.padEnd(28)} ${v}`);
+      return 0;
+    }
+    transport = maasTransport(args);
+  } catch (err) {
+    if (!(err instanceof BenchArgsError)) throw err;
+    console.error(`bench: ${err.message} (see --help)`);
+    return 2;
+  }
+  try {
+    return await runBench(compileBenchConfig(process.env, REPO_ROOT), transport);
+  } finally {
+    if (transport.certs) fs.rmSync(transport.certs.dir, { recursive: true, force: true });
+  }
+}
+
+/** One run: every model on every target, then floors, idle and pipeline share; writes the results. */
+async function runBench(config: BenchConfig, transport: MaasTransport): Promise<number> {
   const startedAt = new Date().toISOString();
   const stamp = startedAt.replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
   const loadAverageAtStart = os.loadavg();
@@ -271,6 +321,7 @@ async function main(): Promise<number> {
   const notes: string[] = [
     `Taken on a shared ${os.cpus().length}-core machine: the load generator and the server measured (maas's gateway, Redis and worker(s), or a peer) share the same cores, one server at a time, and numbers taken while other work ran are noisy. Compare ratios within one run, not absolute numbers across runs.`,
   ];
+  if (transport.tls) notes.push('maas measured over mutual TLS (--tls: every maas service with MAAS_TLS_CLIENT_AUTH=require, every client showing the dev client pair); the peers and floors are plaintext, so maas carries the TLS cost in its ratios.');
 
   const models: BenchModel[] = [];
   for (const name of config.models) {
@@ -292,21 +343,21 @@ async function main(): Promise<number> {
     raw.set(model.name, await measureRaw(model, threads, { durationMs: config.rawDurationMs, batchSizes: config.rawBatchSizes }, progress));
     for (const server of serverOrder(servers, index)) {
       const ghzHere = index === 0 && server === ghzServer;
-      const turn = server === 'maas' ? await measureMaas(model, config, threads, notes, stamp, ghzHere) : await measurePeer(server, model, config, threads, notes, peerVersions, ghzHere);
+      const turn = server === 'maas' ? await measureMaas(model, config, threads, notes, stamp, ghzHere, transport) : await measurePeer(server, model, config, threads, notes, peerVersions, ghzHere);
       runs.get(model.name)!.push(...turn.runs);
       if (turn.check) loadGeneratorCheck = turn.check;
     }
   }
 
   const floors = config.targets.includes('floors') ? await measureFloors(models, config, notes) : [];
-  const idle = config.targets.includes('idle') ? await measureIdle(servers, models, config, threads, notes) : [];
+  const idle = config.targets.includes('idle') ? await measureIdle(servers, models, config, threads, notes, transport) : [];
 
   let pipelineShare: PipelineShareRun[] = [];
   if (config.targets.includes('pipeline') && models.some((m) => m.name === 'ocr-cls')) {
     progress('maas: ocr-cls with its image pipeline (preprocess share)');
     try {
       const cpuProfileDir = config.profile ? path.join(config.outDir, `${stamp}-pipeline-profile`) : undefined;
-      pipelineShare = await measurePipelineShare({ durationMs: config.durationMs, warmupMs: config.warmupMs, timeoutMs: config.requestTimeoutMs, concurrency: [1, 8], progress, ...(cpuProfileDir ? { cpuProfileDir } : {}) });
+      pipelineShare = await measurePipelineShare({ durationMs: config.durationMs, warmupMs: config.warmupMs, timeoutMs: config.requestTimeoutMs, concurrency: [1, 8], progress, ...(cpuProfileDir ? { cpuProfileDir } : {}), ...(transport.certs ? { certs: transport.certs } : {}), ...clientSide(transport) });
     } catch (err) {
       notes.push(`ocr-cls pipeline not measured: ${(err as Error).message.split('\n')[0]}`);
       progress(`ocr-cls pipeline FAILED: ${(err as Error).stack ?? String(err)}`);
@@ -340,6 +391,7 @@ async function main(): Promise<number> {
       loadAverageAtEnd: os.loadavg(),
     },
     config,
+    transport: { maasTls: transport.tls !== undefined, apiKey: transport.apiKey !== undefined },
     loadGenerator: `${LOAD_GENERATORS[config.loadGenerator]}${config.ghzCheck ? '. The other client drives one target beside it (see "Load generators"), so the two can be compared' : ''}`,
     peers: peerVersions,
     notes,

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OCR_CLS_PIPELINE, writeOcrClassifierBundle } from '@maas/models';
 import { encodeBytesElements } from '@maas/tensor';
-import { REPO_ROOT, startStack } from '@maas/testing';
+import { REPO_ROOT, startStack, type TestCerts } from '@maas/testing';
+import type { BenchClientTls } from './cli-args';
 import { RawInferClient, runClosedLoop } from './load-generator';
 import { cpuProfileEnv } from './maas-target';
 import { summarizeProfiles } from './profile-summary';
@@ -48,19 +49,23 @@ export async function measurePipelineShare(options: {
   progress: (line: string) => void;
   /** When set, every service writes a V8 CPU profile here on exit (summarized into summary.txt). */
   cpuProfileDir?: string;
+  /** Run the stack with mutual TLS from these certificates (the bench's --tls), the client showing `tls`. */
+  certs?: TestCerts;
+  tls?: BenchClientTls;
+  apiKey?: string;
 }): Promise<PipelineShareRun[]> {
-  const stack = await startStack({ workers: 1, preprocess: true, env: cpuProfileEnv(options.cpuProfileDir) });
+  const stack = await startStack({ workers: 1, preprocess: true, env: cpuProfileEnv(options.cpuProfileDir), ...(options.certs ? { tls: options.certs } : {}) });
   try {
     const tar = path.join(stack.dir, 'ocr-cls.tar');
     writeOcrClassifierBundle(tar);
-    const registry = registryClient(stack.registry.address);
+    const registry = registryClient(stack.registry.address, options.certs);
     const config = { batching: { max_batch_size: 16, dynamic_batching: true, max_queue_delay_us: 2000, preferred_batch_sizes: [] }, pipeline_json: JSON.stringify(OCR_CLS_PIPELINE) };
     await uploadModel(registry, 'ocr-cls-pipeline', tar, config as never, 'bundle');
     registry.close();
     const png = fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/images/text-line-upright.png'));
-    const client = new RawInferClient({ address: stack.gateway.grpcAddress, model: 'ocr-cls-pipeline', inputs: [{ name: 'image', datatype: 'BYTES', shape: [1], bytes: encodeBytesElements([png]) }] });
+    const client = new RawInferClient({ address: stack.gateway.grpcAddress, model: 'ocr-cls-pipeline', inputs: [{ name: 'image', datatype: 'BYTES', shape: [1], bytes: encodeBytesElements([png]) }], ...(options.tls ? { tls: options.tls } : {}), ...(options.apiKey ? { apiKey: options.apiKey } : {}) });
     // The first call loads the model and the pipeline.
-    await waitUntilServing(client, 60_000);
+    await waitUntilServing(client.target, 60_000);
     const runs: PipelineShareRun[] = [];
     const preprocessMetricsUrl = stack.preprocess?.metricsUrl ?? '';
     const scrape = async (): Promise<string[]> => Promise.all([stack.gateway.metricsUrl, preprocessMetricsUrl].map(async (url) => (await fetch(url)).text()));

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import type * as grpc from '@grpc/grpc-js';
 import { createClient } from '@maas/grpc-kit';
+import type { TestCerts } from '@maas/testing';
 import { loadGrpcObject, REGISTRY_PROTO_FILES, type ModelRegistryClient, type RegistryProtoGrpcType, type VersionConfig } from '@maas/protos';
 
-/** A maas.registry.v1 client. */
-export function registryClient(address: string): ModelRegistryClient {
+/** A maas.registry.v1 client; over mutual TLS with the caller's pair of `tls` when given. */
+export function registryClient(address: string, tls?: TestCerts): ModelRegistryClient {
   const { grpcObject } = loadGrpcObject<RegistryProtoGrpcType>(REGISTRY_PROTO_FILES);
-  return createClient(grpcObject.maas.registry.v1.ModelRegistry, address);
+  return createClient(grpcObject.maas.registry.v1.ModelRegistry, address, tls ? { transport: tls.transport() } : undefined);
 }
 
 /** Streams an ONNX file (or a tar bundle) to the registry as a new version of `model` (created when missing); resolves with its version number. */

@@ -108,6 +108,8 @@ export interface BenchResults {
   finishedAt: string;
   machine: MachineInfo;
   config: BenchConfig;
+  /** How the clients reached maas (absent in results written before it): mutual TLS (`--tls`, every client showing the dev client pair) or plaintext. Peers and floors are plaintext. */
+  transport?: { maasTls: boolean; apiKey: boolean };
   loadGenerator: string;
   notes: string[];
   models: ModelResult[];

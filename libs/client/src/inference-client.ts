@@ -12,6 +12,7 @@ import {
 } from '@maas/protos';
 import { compileClientOptions, type CompiledClientOptions, type InferenceClientOptions } from './client-options';
 import { deadlinePassed, toClientError } from './client-errors';
+import { noRetryForOversized, unwrapNotRetried } from './client-retry';
 import { InferStream, type StreamOptions } from './infer-stream';
 import { buildInferRequest, inferResultOf, type InferOptions, type InferResult, type WireInferResponse } from './infer-request';
 import type { InferInputs } from './tensors';
@@ -110,7 +111,10 @@ export class InferenceClient {
     return m;
   }
 
-  /** One unary RPC under one deadline, retried on the retryable statuses, cancellable, errors made named. */
+  /**
+   * One unary RPC under one deadline, retried on the retryable statuses (except a RESOURCE_EXHAUSTED for a
+   * message over the size limit, which no retry cures), cancellable, errors made named.
+   */
   private async unary<Res>(method: keyof GRPCInferenceServiceClient & string, request: unknown, options: CallOptions): Promise<Res> {
     const deadlineUnixMs = options.deadline?.getTime() ?? Date.now() + (options.timeoutMs ?? this.options.timeoutMs);
     const { signal } = options;
@@ -128,9 +132,9 @@ export class InferenceClient {
         signal?.addEventListener('abort', onAbort, { once: true });
       });
     try {
-      return await withRetries(attempt, this.options.retry, { deadlineUnixMs, ...(signal ? { signal } : {}) });
+      return await withRetries(noRetryForOversized(attempt), this.options.retry, { deadlineUnixMs, ...(signal ? { signal } : {}) });
     } catch (err) {
-      throw toClientError(err, signal);
+      throw toClientError(unwrapNotRetried(err), signal);
     }
   }
 }
