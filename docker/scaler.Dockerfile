@@ -24,5 +24,5 @@ ENV NODE_ENV=production MAAS_PROTO_ROOT=/app/protos
 WORKDIR /app
 COPY --from=build /out/ /app/
 USER 10001:10001
-EXPOSE 8401 8402
+EXPOSE 8401 8402 8403
 ENTRYPOINT ["node", "dist/main.js"]

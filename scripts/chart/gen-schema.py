@@ -75,6 +75,16 @@ INGRESS = obj({
             "port": string(enum=["http", "grpc"])}, required=("path", "pathType", "port"))},
     }, required=("paths",))},
 })
+PARENT_REFS = {"type": "array", "items": obj({
+    "group": string(), "kind": string(), "namespace": string(), "name": string(minLength=1),
+    "sectionName": string(), "port": PORT}, required=("name",))}
+HOSTNAMES = {"type": "array", "items": string(pattern=r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")}
+HTTP_ROUTE = obj({
+    "enabled": BOOL, "annotations": STR_MAP, "labels": STR_MAP, "parentRefs": PARENT_REFS, "hostnames": HOSTNAMES,
+    "paths": {"type": "array", "minItems": 1, "items": obj({
+        "type": string(enum=["PathPrefix", "Exact"]), "value": string(pattern=r"^/")}, required=("type", "value"))},
+})
+GRPC_ROUTE = obj({"enabled": BOOL, "annotations": STR_MAP, "labels": STR_MAP, "parentRefs": PARENT_REFS, "hostnames": HOSTNAMES})
 CONFIG = {"type": "object", "description": "Service-owned settings (MAAS_CONFIG_FILE); the service validates them at start-up."}
 LABEL_SELECTOR = obj({
     "matchLabels": STR_MAP,
@@ -140,6 +150,11 @@ def pool_fields():
             "hpa": obj({"targetCPUUtilizationPercentage": integer(minimum=1, maximum=100),
                         "scaleDownStabilizationSeconds": integer()}),
             "keda": obj({
+                "source": string(enum=["scaler", "streams"]),
+                "targetBacklogPerReplica": integer(minimum=1),
+                "activationBacklog": integer(),
+                "fallbackReplicas": integer(),
+                "fallbackFailureThreshold": integer(minimum=1),
                 "streams": {"type": "array", "uniqueItems": True, "items": string(minLength=1)},
                 "consumerGroup": string(minLength=1),
                 "pendingEntriesCount": integer(minimum=1),
@@ -219,7 +234,7 @@ SCHEMA = obj({
     "gateway": service({
         "httpPort": PORT, "queueMaxDepth": integer(minimum=1),
         "service": obj({"type": string(enum=["ClusterIP", "NodePort", "LoadBalancer"]), "annotations": STR_MAP}),
-        "pdb": pdb(), "autoscaling": HPA, "ingress": INGRESS,
+        "pdb": pdb(), "autoscaling": HPA, "ingress": INGRESS, "httpRoute": HTTP_ROUTE, "grpcRoute": GRPC_ROUTE,
     }),
     "registry": service({
         "maxArtifactBytes": integer(minimum=1),
@@ -234,9 +249,9 @@ SCHEMA = obj({
         "pools": {"type": "array", "minItems": 1,
                   "items": obj({"name": DNS_LABEL, **pool_fields()}, required=("name",))},
     }),
-    "scaler": service({"enabled": BOOL, "dryRun": BOOL}),
+    "scaler": service({"enabled": BOOL, "dryRun": BOOL, "backlogPort": PORT}),
     "networkPolicy": obj({"enabled": BOOL, "gatewayFrom": PEERS, "registryFrom": PEERS,
-                          "consulFrom": PEERS, "metricsFrom": PEERS}),
+                          "consulFrom": PEERS, "metricsFrom": PEERS, "kedaFrom": PEERS}),
     "monitoring": obj({
         "serviceMonitor": obj({"enabled": BOOL, "labels": STR_MAP, "interval": DURATION, "scrapeTimeout": DURATION}),
         "podMonitor": obj({"enabled": BOOL}),

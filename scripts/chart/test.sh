@@ -207,12 +207,13 @@ scenarios=()
 for values in "$CHART"/ci/*-values.yaml; do scenarios+=("$(basename "$values" -values.yaml)"); done
 [ ${#scenarios[@]} -ge 5 ] || die "expected at least 5 scenarios in charts/maas/ci/"
 
+# HTTPRoute and GRPCRoute: the cluster test applies them to a real API server with the Gateway API CRDs.
 validate_core() { # files...: core kinds against Kubernetes' schemas; a kind without a schema fails
   local v
   for v in $K8S_VERSIONS; do
     kubeconform -strict -summary -kubernetes-version "$v" \
       -schema-location "$TOOLS/k8s-schemas/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json" \
-      -skip ServiceMonitor,PodMonitor,PrometheusRule,ScaledObject,TriggerAuthentication,Certificate "$@" || return 1
+      -skip ServiceMonitor,PodMonitor,PrometheusRule,ScaledObject,TriggerAuthentication,Certificate,HTTPRoute,GRPCRoute "$@" || return 1
   done
 }
 
@@ -265,7 +266,7 @@ check "schema rejects a wrong type" reject "gateway.replicas: Invalid type. Expe
 check "schema rejects an unknown execution provider" reject "workers.pools.0.executionProviders.0" --set 'workers.pools[0].name=x' --set 'workers.pools[0].executionProviders[0]=rocm'
 check "schema rejects a writable root filesystem" reject "containerSecurityContext.readOnlyRootFilesystem" --set containerSecurityContext.readOnlyRootFilesystem=false
 check "chart refuses cuda on a pool without a GPU" reject "asks for the cuda execution provider" --set 'workers.pools[0].name=x' --set 'workers.pools[0].executionProviders[0]=cuda'
-check "chart refuses a KEDA pool without streams" reject "autoscaling.keda.streams is empty" --set 'workers.pools[0].name=x' --set 'workers.pools[0].autoscaling.mode=keda'
+check "chart refuses a KEDA pool without streams" reject "autoscaling.keda.streams is empty" --set 'workers.pools[0].name=x' --set 'workers.pools[0].autoscaling.mode=keda' --set 'workers.pools[0].autoscaling.keda.source=streams'
 
 # ---- chart unit tests -------------------------------------------------------------------------------
 suites=$(cd "$CHART/tests" && ls ./*_test.yaml | wc -l)

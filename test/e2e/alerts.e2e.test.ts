@@ -88,7 +88,7 @@ describe('alert rules fed with a real scrape', () => {
     scaler = await startServiceProcess({
       service: 'scaler',
       grpcPort: await freePort(),
-      env: { ...stack.baseEnv, MAAS_METRICS_PORT: String(scalerMetricsPort), MAAS_SCALER_POLICY_FILE: policyFile, MAAS_K8S_KUBECONFIG: kube.kubeconfigPath, MAAS_K8S_NAMESPACE: 'maas', MAAS_SCALER_INTERVAL_MS: '250' },
+      env: { ...stack.baseEnv, MAAS_METRICS_PORT: String(scalerMetricsPort), MAAS_SCALER_POLICY_FILE: policyFile, MAAS_SCALER_BACKLOG_PORT: '0', MAAS_K8S_KUBECONFIG: kube.kubeconfigPath, MAAS_K8S_NAMESPACE: 'maas', MAAS_SCALER_INTERVAL_MS: '250' },
     });
     const registry = registryClient(stack.registry.address);
     const dir = path.join(stack.dir, 'fixtures');

@@ -70,6 +70,7 @@ describe('scaler against a real Kubernetes API server', () => {
         MAAS_METRICS_PORT: String(port),
         MAAS_REDIS_URL: redisServer.url,
         MAAS_SCALER_POLICY_FILE: policy,
+        MAAS_SCALER_BACKLOG_PORT: '0',
         MAAS_K8S_KUBECONFIG: kube.kubeconfigPath,
         MAAS_K8S_NAMESPACE: NAMESPACE,
         MAAS_SCALER_INTERVAL_MS: '250',

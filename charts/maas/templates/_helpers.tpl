@@ -115,7 +115,7 @@ passwordFromEnv. (dict "root" $ "pool" $pool)
 */}}
 {{- define "maas.kedaPasswordSource" -}}
 {{- $r := .root.Values.redis -}}
-{{- if and (eq .pool.autoscaling.mode "keda") (not .pool.autoscaling.keda.authenticationRef) (not $r.inChart.enabled) -}}
+{{- if and (eq .pool.autoscaling.mode "keda") (eq .pool.autoscaling.keda.source "streams") (not .pool.autoscaling.keda.authenticationRef) (not $r.inChart.enabled) -}}
 {{- if $r.existingSecret -}}
 {{- if $r.existingSecretPasswordKey }}secret{{ end -}}
 {{- else if regexMatch "^[^:]*:.+$" (urlParse $r.url).userinfo -}}
@@ -268,6 +268,8 @@ The env contract. Call with (dict "root" $ "grpcPort" 8001 "metricsPort" 8002 "c
   value: /etc/maas/scaler/policy.json
 - name: MAAS_SCALER_DRY_RUN
   value: {{ $v.dryRun | quote }}
+- name: MAAS_SCALER_BACKLOG_PORT
+  value: {{ $v.backlogPort | quote }}
 - name: MAAS_K8S_NAMESPACE
   valueFrom:
     fieldRef:
@@ -368,6 +370,17 @@ affinity:
   protocol: TCP
 {{- end -}}
 
+{{/* KEDA pools that read the maas scaler's per-pool backlog (keda.source scaler). */}}
+{{- define "maas.kedaScalerPools" -}}
+{{- $pools := list -}}
+{{- range (include "maas.pools" . | fromJsonArray) -}}
+{{- if and (eq .autoscaling.mode "keda") (eq .autoscaling.keda.source "scaler") -}}
+{{- $pools = append $pools . -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $pools -}}
+{{- end -}}
+
 {{/* Pools the maas scaler drives. */}}
 {{- define "maas.scalerPools" -}}
 {{- $pools := list -}}
@@ -425,7 +438,15 @@ memory limit below its own request, and a Recreate strategy must not inherit rol
     "cooldownSeconds" $s.cooldownSeconds
     "jobsPerWorkerPerSecond" $s.jobsPerWorkerPerSecond) }}
 {{- end }}
+{{- $signals := dict -}}
+{{- range (include "maas.kedaScalerPools" . | fromJsonArray) }}
+{{- $_ := set $signals .name (dict "models" .models) }}
+{{- end }}
+{{- if $signals }}
+{{- toPrettyJson (dict "pools" $pools "signals" $signals) }}
+{{- else }}
 {{- toPrettyJson (dict "pools" $pools) }}
+{{- end }}
 {{- end -}}
 
 {{/* User additions to a pod: labels (never in selectors), volumes, mounts, sidecars. (dict "values" $v) */}}

@@ -1,6 +1,6 @@
 export { scalerService, SCALER_SERVICE_NAME } from './service';
 export { scalerSettings } from './config';
-export { compilePoolPolicy, parsePolicyDocument, loadPolicyFile, POLICY_DEFAULTS, type PoolPolicy } from './policy';
+export { compilePoolPolicy, parsePolicyDocument, parseScalerDocument, loadPolicyFile, loadScalerDocument, POLICY_DEFAULTS, type PoolPolicy, type ScalerDocument, type SignalPool } from './policy';
 export {
   decide,
   recommendReplicas,
@@ -17,3 +17,4 @@ export { KubeScaleClient, DeploymentNotFoundError, type KubeOptions, type Deploy
 export { LeaderElection, type LeaderElectionOptions } from './leader-election';
 export { ScalerLoop, type ScalerLoopOptions, type ScaleTarget, type QueueSignalSource } from './scaler-loop';
 export { scalerMetrics, countDecision, type ScalerMetrics, type ScalerErrorStage } from './metrics';
+export { BacklogEndpoint, readPoolBacklog, type PoolBacklog, type BacklogEndpointOptions } from './backlog-endpoint';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '@maas/errors';
-import { loadPolicyFile, parsePolicyDocument, POLICY_DEFAULTS } from './policy';
+import { loadPolicyFile, loadScalerDocument, parsePolicyDocument, parseScalerDocument, POLICY_DEFAULTS } from './policy';
 
 describe('scaler policy', () => {
   it('fills defaults, names the Deployment after the pool, and accepts the map form', () => {
@@ -47,12 +47,33 @@ describe('scaler policy', () => {
     expect(() => parsePolicyDocument(doc)).toThrow(message);
   });
 
+  it('reads the signals pools (backlog published for KEDA) beside the scaled pools, in both forms', () => {
+    expect(parseScalerDocument({ pools: { cpu: { models: ['m'] } } }).signals).toEqual([]);
+    const doc = parseScalerDocument({ pools: [], signals: { gpu: { models: ['ocr', 'det'] } } });
+    expect(doc).toEqual({ pools: [], signals: [{ name: 'gpu', models: ['ocr', 'det'] }] });
+    expect(parseScalerDocument({ pools: {}, signals: [{ name: 'all', models: ['*'] }] }).signals).toEqual([{ name: 'all', models: ['*'] }]);
+  });
+
+  const badSignals: [string, unknown, RegExp][] = [
+    ['signals that are a string', { pools: {}, signals: 'gpu' }, /"signals" must be/],
+    ['a signals pool without models', { pools: {}, signals: { gpu: {} } }, /signals of pool "gpu": models=undefined/],
+    ['a typo in a signals pool', { pools: {}, signals: { gpu: { models: ['m'], stream: 'x' } } }, /unknown field "stream"/],
+    ['a pool both scaled and signalled', { pools: { gpu: { models: ['m'] } }, signals: { gpu: { models: ['m'] } } }, /pool "gpu" is listed twice/],
+    ['a bad signals pool name', { pools: {}, signals: { GPU: { models: ['m'] } } }, /pool name must be a DNS label/],
+  ];
+  it.each(badSignals)('rejects %s', (_name, doc, message) => {
+    expect(() => parseScalerDocument(doc)).toThrow(ConfigError);
+    expect(() => parseScalerDocument(doc)).toThrow(message);
+  });
+
   it('names the file when it cannot be read or parsed', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scaler-policy-'));
     const file = path.join(dir, 'policy.json');
     fs.writeFileSync(file, '{"pools": ');
     expect(() => loadPolicyFile(file)).toThrow(`MAAS_SCALER_POLICY_FILE=${file}`);
     expect(() => loadPolicyFile(path.join(dir, 'missing.json'))).toThrow(/cannot read MAAS_SCALER_POLICY_FILE/);
+    fs.writeFileSync(file, JSON.stringify({ pools: {}, signals: { gpu: { models: [] } } }));
+    expect(() => loadScalerDocument(file)).toThrow(`MAAS_SCALER_POLICY_FILE=${file}`);
     fs.rmSync(dir, { recursive: true });
   });
 });

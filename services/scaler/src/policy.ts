@@ -79,24 +79,78 @@ export function compilePoolPolicy(name: string, raw: unknown): PoolPolicy {
 }
 
 /**
+ * A pool the scaler does not scale but whose backlog it publishes for another autoscaler (KEDA's
+ * metrics-api trigger reads GET /keda/pools/<name>): all versions of its models count, so the value
+ * follows an alias to a new version without any change to the autoscaler's objects.
+ */
+export interface SignalPool {
+  name: string;
+  /** Models the pool serves; all their versions' streams count. `["*"]` means every jobs stream. */
+  models: readonly string[];
+}
+
+/** The whole policy file: pools the scaler scales, and pools whose backlog it only publishes. */
+export interface ScalerDocument {
+  pools: PoolPolicy[];
+  signals: SignalPool[];
+}
+
+function compileSignalPool(name: string, raw: unknown, source: string): SignalPool {
+  const where = `${source}: signals of pool "${name}"`;
+  if (!POOL_NAME.test(name)) throw new ConfigError(`${where}: pool name must be a DNS label (lowercase letters, digits, '-')`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${where}: expected an object {"models": [...]}`);
+  const input = raw as Record<string, unknown>;
+  const unknown = Object.keys(input).filter((k) => k !== 'models' && k !== 'name');
+  if (unknown.length > 0) throw new ConfigError(`${where}: unknown field "${unknown[0]}" (known: models)`);
+  const models = input['models'];
+  if (!Array.isArray(models) || models.length === 0 || !models.every((m) => typeof m === 'string' && MODEL_NAME.test(m))) {
+    throw new ConfigError(`${where}: models=${JSON.stringify(models)}: expected a non-empty list of model names (or ["*"] for every model)`);
+  }
+  return { name, models: models as string[] };
+}
+
+/** `{"<name>": {...}}` or `[{"name": "<name>", ...}]` → entries. */
+function entriesOf(value: unknown, field: string, source: string): [string, unknown][] | undefined {
+  if (Array.isArray(value)) {
+    return value.map((p: unknown, i) => {
+      const name = p !== null && typeof p === 'object' ? (p as Record<string, unknown>)['name'] : undefined;
+      if (typeof name !== 'string') throw new ConfigError(`${source}: ${field}[${i}] has no "name"`);
+      const { name: _name, ...rest } = p as Record<string, unknown>;
+      return [name, rest];
+    });
+  }
+  if (value !== null && typeof value === 'object') return Object.entries(value as Record<string, unknown>);
+  return undefined;
+}
+
+/**
+ * Parses the whole policy document: `pools` as in parsePolicyDocument, and optional `signals`
+ * (`{"<pool>": {"models": [...]}}` or a list with names): pools whose backlog is published for KEDA.
+ * A pool name may not be in both.
+ */
+export function parseScalerDocument(doc: unknown, source = 'scaler policy'): ScalerDocument {
+  const pools = parsePolicyDocument(doc, source);
+  const raw = (doc as Record<string, unknown>)['signals'];
+  if (raw === undefined) return { pools, signals: [] };
+  const entries = entriesOf(raw, 'signals', source);
+  if (!entries) throw new ConfigError(`${source}: "signals" must be {"<pool>": {"models": [...]}} or [{"name": "<pool>", "models": [...]}]`);
+  const signals = entries.map(([name, value]) => compileSignalPool(name, value, source));
+  const seen = new Set(pools.map((p) => p.name));
+  for (const s of signals) {
+    if (seen.has(s.name)) throw new ConfigError(`${source}: pool "${s.name}" is listed twice (pools and signals, or twice in signals)`);
+    seen.add(s.name);
+  }
+  return { pools, signals };
+}
+
+/**
  * Parses the scaler policy document: `{"pools": {"<name>": {...}}}` (the Helm values form) or
  * `{"pools": [{"name": "<name>", ...}]}`. Pool names and Deployments must be unique.
  */
 export function parsePolicyDocument(doc: unknown, source = 'scaler policy'): PoolPolicy[] {
   const pools = doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>)['pools'] : undefined;
-  let entries: [string, unknown][];
-  if (Array.isArray(pools)) {
-    entries = pools.map((p: unknown, i) => {
-      const name = p !== null && typeof p === 'object' ? (p as Record<string, unknown>)['name'] : undefined;
-      if (typeof name !== 'string') throw new ConfigError(`${source}: pools[${i}] has no "name"`);
-      const { name: _name, ...rest } = p as Record<string, unknown>;
-      return [name, rest];
-    });
-  } else if (pools !== null && typeof pools === 'object') {
-    entries = Object.entries(pools as Record<string, unknown>);
-  } else {
-    throw new ConfigError(`${source}: expected {"pools": {"<pool>": {...policy}}} or {"pools": [{"name": "<pool>", ...}]}`);
-  }
+  const entries = entriesOf(pools, 'pools', source);
+  if (!entries) throw new ConfigError(`${source}: expected {"pools": {"<pool>": {...policy}}} or {"pools": [{"name": "<pool>", ...}]}`);
   const compiled = entries.map(([name, raw]) => compilePoolPolicy(name, raw));
   for (const key of ['name', 'deployment'] as const) {
     const seen = new Set<string>();
@@ -108,13 +162,20 @@ export function parsePolicyDocument(doc: unknown, source = 'scaler policy'): Poo
   return compiled;
 }
 
-/** Reads and validates the policy file named by MAAS_SCALER_POLICY_FILE; fails fast with the file's name. */
-export function loadPolicyFile(file: string): PoolPolicy[] {
-  let doc: unknown;
+function readPolicyJson(file: string): unknown {
   try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     throw new ConfigError(`cannot read MAAS_SCALER_POLICY_FILE=${file}: ${(err as Error).message}`, { cause: err });
   }
-  return parsePolicyDocument(doc, `MAAS_SCALER_POLICY_FILE=${file}`);
+}
+
+/** Reads and validates the policy file named by MAAS_SCALER_POLICY_FILE; fails fast with the file's name. */
+export function loadPolicyFile(file: string): PoolPolicy[] {
+  return parsePolicyDocument(readPolicyJson(file), `MAAS_SCALER_POLICY_FILE=${file}`);
+}
+
+/** loadPolicyFile, with the pools whose backlog is only published (`signals`). */
+export function loadScalerDocument(file: string): ScalerDocument {
+  return parseScalerDocument(readPolicyJson(file), `MAAS_SCALER_POLICY_FILE=${file}`);
 }

@@ -7,7 +7,8 @@ import { scalerSettings } from './config';
 import { KubeScaleClient } from './kube-scale';
 import { LeaderElection } from './leader-election';
 import { scalerMetrics } from './metrics';
-import { loadPolicyFile } from './policy';
+import { BacklogEndpoint } from './backlog-endpoint';
+import { loadScalerDocument } from './policy';
 import { QueueSignalReader } from './queue-signals';
 
 import { ScalerLoop } from './scaler-loop';
@@ -26,11 +27,12 @@ export const scalerService: ServiceDefinition<typeof scalerSettings> = {
   settings: scalerSettings,
   setup: async ({ config, logger, registry }) => {
     if (config.scalerPolicyFile === '') throw new ConfigError('MAAS_SCALER_POLICY_FILE is required: a JSON file with the per-pool policies (see docs/scaler.md)');
-    const pools = loadPolicyFile(config.scalerPolicyFile);
+    const { pools, signals } = loadScalerDocument(config.scalerPolicyFile);
     // The same id the runtime registers in Consul, so the leader's session can depend on its health check.
     const fixedPort = config.grpcPort !== 0;
     const instanceId = config.instanceId || `${SCALER_SERVICE_NAME}-${os.hostname()}-${config.grpcPort}`;
-    const kube = await KubeScaleClient.create({ kubeconfigPath: config.k8sKubeconfig, namespace: config.k8sNamespace, instanceId });
+    // Only pools it scales need the Kubernetes API; a scaler that only publishes backlogs (KEDA) needs none.
+    const kube = pools.length > 0 ? await KubeScaleClient.create({ kubeconfigPath: config.k8sKubeconfig, namespace: config.k8sNamespace, instanceId }) : undefined;
     const redis = connectRedis(redisTargetOf(config), 'maas-scaler', logger);
     const metrics = scalerMetrics(registry);
 
@@ -50,35 +52,49 @@ export const scalerService: ServiceDefinition<typeof scalerSettings> = {
     } else {
       logger.warn('discovery is static: no Consul lock, this instance acts as the only scaler');
     }
-    const loop = new ScalerLoop({
-      pools,
-      queue: new QueueSignalReader(redis, DEFAULT_GROUP, config.scalerStreamCacheMs),
-      kube,
-      isLeader: () => election?.isLeader() ?? true,
-      dryRun: config.scalerDryRun,
-      intervalMs: config.scalerIntervalMs,
-      metrics,
-      logger,
-    });
+    const queue = new QueueSignalReader(redis, DEFAULT_GROUP, config.scalerStreamCacheMs);
+    const loop = kube
+      ? new ScalerLoop({
+          pools,
+          queue,
+          kube,
+          isLeader: () => election?.isLeader() ?? true,
+          dryRun: config.scalerDryRun,
+          intervalMs: config.scalerIntervalMs,
+          metrics,
+          logger,
+        })
+      : undefined;
+    // Every pool's backlog, for KEDA's metrics-api trigger: the pools it scales and the `signals` pools.
+    const backlogPools = new Map<string, readonly string[]>([...pools.map((p) => [p.name, p.models] as const), ...signals.map((s) => [s.name, s.models] as const)]);
+    const endpoint = new BacklogEndpoint({ pools: backlogPools, queue, logger });
+    const backlogPort = await endpoint.listen(config.scalerBacklogPort, config.bindAddress);
     logger.info(
-      { pools: pools.map((p) => ({ name: p.name, deployment: p.deployment, models: p.models })), namespace: kube.namespace, dryRun: config.scalerDryRun },
+      {
+        pools: pools.map((p) => ({ name: p.name, deployment: p.deployment, models: p.models })),
+        signals: signals.map((s) => ({ name: s.name, models: s.models })),
+        backlogPort,
+        namespace: kube?.namespace,
+        dryRun: config.scalerDryRun,
+      },
       'scaler configured',
     );
     return {
       tags: config.scalerDryRun ? ['dry-run'] : [],
-      meta: { namespace: kube.namespace },
+      meta: { ...(kube ? { namespace: kube.namespace } : {}), backlogPort: String(backlogPort) },
       ready: async () => {
         await redis.connect().catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'redis not reachable yet; ticks report it until it is'));
         // Started after registration: the session depends on this instance's health check.
         election?.start();
-        loop.start();
+        loop?.start();
       },
       drain: async () => {
-        await loop.stop();
+        await loop?.stop();
         await election?.stop();
         metrics.isLeader.set(0);
       },
       close: async () => {
+        await endpoint.close();
         redis.disconnect();
       },
     };

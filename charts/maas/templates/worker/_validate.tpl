@@ -13,10 +13,21 @@
 {{- if and (eq $a.mode "hpa") (lt (int $a.minReplicas) 1) -}}
 {{- fail (printf "workers.pools[%s].autoscaling: mode hpa needs minReplicas >= 1 (use mode scaler or keda to scale to zero)" .name) -}}
 {{- end -}}
-{{- if and (eq $a.mode "keda") (not $a.keda.streams) -}}
-{{- fail (printf "workers.pools[%s].autoscaling.keda.streams is empty: list the Redis Streams (one per model version) the pool consumes" .name) -}}
+{{- $streamsSource := and (eq $a.mode "keda") (eq $a.keda.source "streams") -}}
+{{- $scalerSource := and (eq $a.mode "keda") (eq $a.keda.source "scaler") -}}
+{{- if and $streamsSource (not $a.keda.streams) -}}
+{{- fail (printf "workers.pools[%s].autoscaling.keda.streams is empty: list the Redis Streams (one per model version) the pool consumes, or use keda.source scaler (follows aliases)" .name) -}}
 {{- end -}}
-{{- if and (eq $a.mode "keda") $.Values.redis.existingSecret (not $.Values.redis.inChart.enabled) (not $a.keda.address) -}}
+{{- if and $scalerSource $a.keda.streams -}}
+{{- fail (printf "workers.pools[%s].autoscaling.keda.streams is set but keda.source is scaler (the default): set keda.source: streams to keep one trigger per stream, or drop keda.streams" .name) -}}
+{{- end -}}
+{{- if and $scalerSource (not $.Values.scaler.enabled) -}}
+{{- fail (printf "workers.pools[%s].autoscaling.keda.source is scaler but scaler.enabled is false: the scaler serves the backlog KEDA reads (or use keda.source streams)" .name) -}}
+{{- end -}}
+{{- if and $scalerSource (gt (int $a.keda.fallbackReplicas) (int $a.maxReplicas)) -}}
+{{- fail (printf "workers.pools[%s].autoscaling.keda.fallbackReplicas %d is above maxReplicas %d" .name (int $a.keda.fallbackReplicas) (int $a.maxReplicas)) -}}
+{{- end -}}
+{{- if and $streamsSource $.Values.redis.existingSecret (not $.Values.redis.inChart.enabled) (not $a.keda.address) -}}
 {{- fail (printf "workers.pools[%s].autoscaling.keda.address is empty: with redis.existingSecret the chart cannot know the Redis address KEDA should read" .name) -}}
 {{- end -}}
 {{- if and (eq $a.mode "scaler") (not $.Values.scaler.enabled) -}}
