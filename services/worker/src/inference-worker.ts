@@ -113,6 +113,11 @@ export class InferenceWorker {
   private wake(): void {
     this.generation++;
     this.options.consumer.abortReads();
+    this.notify();
+  }
+
+  /** Wakes a loop that waits for the set to change (without ending blocked reads). */
+  private notify(): void {
     const { resolve } = this.changed;
     this.changed = deferred();
     resolve();
@@ -139,7 +144,7 @@ export class InferenceWorker {
         await Promise.race([this.changed.promise, sleep(readBlockMs)]);
         continue;
       }
-      for (const w of resident) this.forceRead.delete(jobsKeyOf(w.version));
+      const forced = resident.filter((w) => this.forceRead.delete(jobsKeyOf(w.version)));
       let got: Map<string, Delivery[]>;
       try {
         got = await consumer.readMany(resident.map((w) => ({ model: w.version.model, version: w.version.version, maxCount: w.batchLimit() })), readBlockMs);
@@ -153,6 +158,8 @@ export class InferenceWorker {
         // Every stream read belongs to a runner: a removed version's runner is stopping and releases its jobs.
         await resident.find((w) => jobsKeyOf(w.version) === streamKey)!.handle(batch);
       }
+      // A version read despite a failed load is cold again: the cold watch takes it back at once.
+      if (forced.length > 0) this.notify();
     }
   }
 
