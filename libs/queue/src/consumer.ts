@@ -72,6 +72,9 @@ export type FailOutcome = 'retried' | 'dead-lettered';
 export class JobConsumer {
   private readonly commands: Redis;
   private readonly readers = new Map<string, Redis>();
+  /** CLIENT ID of the group reader's connection (for CLIENT UNBLOCK), and whether a blocking read is out. */
+  private groupReaderId: number | undefined;
+  private groupReadInFlight = false;
   private readonly groupsReady = new Set<string>();
   private readonly lastReclaimMs = new Map<string, number>();
   private readonly group: string;
@@ -308,23 +311,51 @@ export class JobConsumer {
   }
 
   /**
-   * Ends the blocked reads (readMany's and waitForAnyWork's): they reject at once instead of at the end of their
-   * block, so a worker changes what it reads, stops, or drains without waiting for them.
+   * Ends the blocked reads (readMany's and waitForAnyWork's) at once instead of at the end of their block, so a
+   * worker changes what it reads, stops, or drains without waiting for them. readMany's XREADGROUP is ended with
+   * CLIENT UNBLOCK (it returns as a timeout, empty): closing its connection instead could lose a delivery Redis
+   * made just then (entries pending on this consumer that it never saw). waitForAnyWork's XREAD takes nothing,
+   * so its connection is simply closed (the wait rejects).
    */
   abortReads(): void {
-    for (const [key, reader] of this.readers) {
-      this.readers.delete(key);
-      reader.disconnect();
+    const wait = this.readers.get(WAIT_READER);
+    if (wait) {
+      this.readers.delete(WAIT_READER);
+      wait.disconnect();
     }
+    this.unblockGroupRead(0);
+  }
+
+  /** CLIENT UNBLOCK of the group reader; a read sent but not yet blocked on the server is tried again shortly. */
+  private unblockGroupRead(attempt: number): void {
+    const id = this.groupReaderId;
+    if (!this.groupReadInFlight || id === undefined) return;
+    this.commands.client('UNBLOCK', id).then(
+      (unblocked) => {
+        if (Number(unblocked) === 0 && attempt < 20 && this.groupReadInFlight) setTimeout(() => this.unblockGroupRead(attempt + 1), 5).unref();
+      },
+      () => {
+        // Redis away: the read fails on its own.
+      },
+    );
   }
 
   private async reader(name: string): Promise<Redis> {
     let reader = this.readers.get(name);
     if (!reader) {
-      reader = connectRedis(this.options.redisUrl, `maas-worker-${this.consumerId}-${name}`, this.options.logger);
-      this.readers.set(name, reader);
+      const created = connectRedis(this.options.redisUrl, `maas-worker-${this.consumerId}-${name}`, this.options.logger);
+      if (name === GROUP_READER) {
+        // Its id (for CLIENT UNBLOCK) changes with every reconnect.
+        created.on('ready', () => {
+          this.groupReaderId = undefined;
+          created.client('ID').then((id) => (this.groupReaderId = Number(id)), () => undefined);
+        });
+        created.on('close', () => (this.groupReaderId = undefined));
+      }
+      this.readers.set(name, (reader = created));
     }
     await ensureConnected(reader);
+    if (name === GROUP_READER && this.groupReaderId === undefined) this.groupReaderId = Number(await reader.client('ID'));
     return reader;
   }
 
@@ -332,8 +363,13 @@ export class JobConsumer {
   private async readNew(streamKeys: readonly string[], count: number, block: Array<string | number>): Promise<Map<string, StreamEntry[]>> {
     const reader = await this.reader(GROUP_READER);
     const once = async (): Promise<Map<string, StreamEntry[]>> => {
-      const reply = await reader.callBuffer('XREADGROUP', 'GROUP', this.group, this.consumerId, 'COUNT', count, ...block, 'STREAMS', ...streamKeys, ...streamKeys.map(() => '>'));
-      return parseStreamsReply(reply);
+      this.groupReadInFlight = block.length > 0;
+      try {
+        const reply = await reader.callBuffer('XREADGROUP', 'GROUP', this.group, this.consumerId, 'COUNT', count, ...block, 'STREAMS', ...streamKeys, ...streamKeys.map(() => '>'));
+        return parseStreamsReply(reply);
+      } finally {
+        this.groupReadInFlight = false;
+      }
     };
     try {
       return await once();
