@@ -150,10 +150,15 @@ describe('readiness, repository and statistics from the workers', () => {
     };
     const successBefore = Number(before.inference_stats.success.count);
     let stats: ModelStats | undefined;
+    let seen = '';
     await waitFor(async () => {
       stats = (await unary<{ model_stats: ModelStats[] }>('ModelStatistics', { name: 'mlp', version: '1' })).model_stats[0];
-      return Number(stats?.inference_stats.success.count) === successBefore + n && Number(stats?.inference_stats.queue.count) === (await jobsOk());
-    }, 10_000, 'statistics flushed by the workers and the gateway');
+      const ok = await jobsOk();
+      seen = `success ${stats?.inference_stats.success.count} (want ${successBefore + n}), queue ${stats?.inference_stats.queue.count} (want the workers' ok jobs, ${ok})`;
+      return Number(stats?.inference_stats.success.count) === successBefore + n && Number(stats?.inference_stats.queue.count) === ok;
+    }, 10_000, 'statistics flushed by the workers and the gateway').catch((err: Error) => {
+      throw new Error(`${err.message}; last seen: ${seen}`);
+    });
     const s = stats!.inference_stats;
     // Every request counted once in each compute phase, with real (non-zero) times; queue counts equal the jobs
     // the workers answered, summed over both workers.
