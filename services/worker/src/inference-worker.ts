@@ -1,4 +1,4 @@
-import { keys, type Delivery } from '@maas/queue';
+import { keys } from '@maas/queue';
 import type { ModelSelector } from './config';
 import { runtimeChanged, versionKey, type ModelSource, type SourceEvent, type VersionInfo } from './model-source';
 import { VersionWorker, type VersionWorkerDeps } from './version-worker';
@@ -123,6 +123,26 @@ export class InferenceWorker {
     resolve();
   }
 
+  /** What a loop with nothing to read waits for: a change of the set, or one read block at most. */
+  private untilChanged(): Promise<void> {
+    return Promise.race([this.changed.promise, sleep(this.options.readBlockMs)]);
+  }
+
+  /**
+   * One blocking read of a loop; undefined when it failed: silently when the set changed on purpose (wake() ended
+   * it) or the worker drains, else logged and after a 500 ms pause.
+   */
+  private async attempt<T>(generation: number, read: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await read();
+    } catch (err) {
+      if (this.draining || generation !== this.generation) return undefined;
+      this.options.logger.warn({ err: (err as Error).message }, 'queue read failed; retrying');
+      await sleep(500);
+      return undefined;
+    }
+  }
+
   /** Versions served and not stopping: the resident ones (session loaded, or to be read anyway) and the cold ones. */
   private partition(): { resident: VersionWorker[]; cold: VersionWorker[] } {
     const active = [...this.workers.values()].filter((w) => !w.stopped);
@@ -136,24 +156,17 @@ export class InferenceWorker {
    * it is one blocked read (and the cold watch another), whatever the number of versions.
    */
   private async readLoop(): Promise<void> {
-    const { consumer, logger, readBlockMs } = this.options;
+    const { consumer, readBlockMs } = this.options;
     while (!this.draining) {
       const generation = this.generation;
       const { resident } = this.partition();
       if (resident.length === 0) {
-        await Promise.race([this.changed.promise, sleep(readBlockMs)]);
+        await this.untilChanged();
         continue;
       }
       const forced = resident.filter((w) => this.forceRead.delete(jobsKeyOf(w.version)));
-      let got: Map<string, Delivery[]>;
-      try {
-        got = await consumer.readMany(resident.map((w) => ({ model: w.version.model, version: w.version.version, maxCount: w.batchLimit() })), readBlockMs);
-      } catch (err) {
-        if (this.draining || generation !== this.generation) continue;
-        logger.warn({ err: (err as Error).message }, 'queue read failed; retrying');
-        await sleep(500);
-        continue;
-      }
+      const got = await this.attempt(generation, () => consumer.readMany(resident.map((w) => ({ model: w.version.model, version: w.version.version, maxCount: w.batchLimit() })), readBlockMs));
+      if (!got) continue;
       for (const [streamKey, batch] of got) {
         // Every stream read belongs to a runner: a removed version's runner is stopping and releases its jobs.
         await resident.find((w) => jobsKeyOf(w.version) === streamKey)!.handle(batch);
@@ -173,19 +186,11 @@ export class InferenceWorker {
       const generation = this.generation;
       const { cold } = this.partition();
       if (cold.length === 0) {
-        await Promise.race([this.changed.promise, sleep(readBlockMs)]);
+        await this.untilChanged();
         continue;
       }
-      let ready: string[];
-      try {
-        ready = await consumer.waitForAnyWork(cold.map((w) => w.version), readBlockMs);
-      } catch (err) {
-        if (this.draining || generation !== this.generation) continue;
-        logger.warn({ err: (err as Error).message }, 'queue read failed; retrying');
-        await sleep(500);
-        continue;
-      }
-      if (ready.length === 0 || this.draining) continue;
+      const ready = await this.attempt(generation, () => consumer.waitForAnyWork(cold.map((w) => w.version), readBlockMs));
+      if (!ready || ready.length === 0 || this.draining) continue;
       for (const worker of cold.filter((w) => ready.includes(jobsKeyOf(w.version)))) {
         if (worker.stopped) continue;
         try {
