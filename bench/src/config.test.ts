@@ -6,6 +6,14 @@ describe('compileBenchConfig', () => {
     expect(c).toMatchObject({ models: ['identity', 'mlp', 'ocr-cls'], targets: ['raw', 'maas', 'triton', 'kserve', 'mlserver', 'floors', 'idle', 'pipeline'], durationMs: 10_000, concurrencies: [8, 32, 128], intraOpThreads: 1, outDir: '/repo/bench/results', ghzCheck: true, idleMaasModels: 25 });
   });
 
+  it('takes extra maas environment as MAAS_NAME=value pairs and refuses anything else', () => {
+    expect(compileBenchConfig({}, '/r').maasEnv).toEqual({});
+    expect(compileBenchConfig({ BENCH_MAAS_ENV: 'MAAS_FAST_INFER=false, MAAS_LOG_LEVEL=debug' }, '/r').maasEnv).toEqual({ MAAS_FAST_INFER: 'false', MAAS_LOG_LEVEL: 'debug' });
+    expect(() => compileBenchConfig({ BENCH_MAAS_ENV: 'PATH=/x' }, '/r')).toThrow(/"PATH=\/x" is not MAAS_NAME=value/);
+    expect(() => compileBenchConfig({ BENCH_MAAS_ENV: 'MAAS_A=1,MAAS_A=2' }, '/r')).toThrow(/MAAS_A is set twice/);
+    expect(() => compileBenchConfig({ BENCH_MAAS_ENV: 'MAAS_A' }, '/r')).toThrow(BenchConfigError);
+  });
+
   it('quick shortens runs; explicit settings still win', () => {
     expect(compileBenchConfig({ BENCH_QUICK: '1' }, '/r').durationMs).toBe(1000);
     expect(compileBenchConfig({ BENCH_QUICK: '1', BENCH_DURATION_S: '5' }, '/r').durationMs).toBe(5000);

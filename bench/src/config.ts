@@ -49,6 +49,8 @@ export interface BenchConfig {
   requestTimeoutMs: number;
   /** Writes CPU profiles of the gateway and worker (node --cpu-prof) next to the results. */
   profile: boolean;
+  /** Extra environment of the maas gateway and worker processes (A/B runs of a setting, e.g. MAAS_FAST_INFER=false). */
+  maasEnv: Record<string, string>;
   /** Folder for results. */
   outDir: string;
   quick: boolean;
@@ -75,6 +77,7 @@ export const BENCH_ENV_HELP: ReadonlyArray<[string, string]> = [
   ['BENCH_LOAD_GENERATOR', 'ghz (v0.93.0, built once with go install) or bench (bench/src/load-generator.ts): the one client for every served target and the gRPC floor (default ghz)'],
   ['BENCH_TIMEOUT_MS', 'per-request deadline (default 30000)'],
   ['BENCH_PROFILE', '1 = V8 CPU profiles of gateway and worker (.cpuprofile + summary.txt) next to the results (default 0)'],
+  ['BENCH_MAAS_ENV', 'extra environment of the maas gateway and workers, comma list of MAAS_NAME=value (e.g. MAAS_FAST_INFER=false for an A/B run; default none)'],
   ['BENCH_OUT_DIR', 'results folder (default bench/results)'],
 ];
 
@@ -162,6 +165,18 @@ export function compileBenchConfig(env: NodeJS.ProcessEnv, repoRoot: string): Be
     loadGenerator: choiceVar(env, 'BENCH_LOAD_GENERATOR', ['ghz', 'bench'] as const),
     requestTimeoutMs: numberVar(env, 'BENCH_TIMEOUT_MS', 30_000, 100, 3_600_000),
     profile: flagVar(env, 'BENCH_PROFILE'),
+    maasEnv: maasEnvVar(env['BENCH_MAAS_ENV']),
     outDir: path.resolve(repoRoot, env['BENCH_OUT_DIR'] ?? 'bench/results'),
   };
+}
+
+/** BENCH_MAAS_ENV: "MAAS_A=1,MAAS_B=x" → { MAAS_A: '1', MAAS_B: 'x' }; only MAAS_ names, each once. */
+export function maasEnvVar(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of (text ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const m = /^(MAAS_[A-Z0-9_]+)=(.*)$/.exec(item);
+    if (!m || m[1]! in out) throw new BenchConfigError('BENCH_MAAS_ENV', text ?? '', `a comma list of MAAS_NAME=value, each name once (${m ? `${m[1]} is set twice` : `"${item}" is not MAAS_NAME=value`})`);
+    out[m[1]!] = m[2]!;
+  }
+  return out;
 }

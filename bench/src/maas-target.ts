@@ -14,6 +14,8 @@ export interface MaasOptions {
   interOpThreads: number;
   /** When set, gateway and workers write V8 CPU profiles (cpu-profile-preload.ts) into this folder on exit. */
   cpuProfileDir?: string;
+  /** Extra environment of every service process (BENCH_MAAS_ENV). */
+  env?: Record<string, string>;
   /** Extra models registered beside the bench's (unbatched copies of this ONNX file, `filler-NN`): the idle reading. */
   fillers?: { count: number; file: string };
   /** Run every service with mutual TLS from these certificates (the bench's `--tls`). */
@@ -50,7 +52,7 @@ export function cpuProfileEnv(dir: string | undefined): Record<string, string> {
  * process) on free ports and uploads both variants of every model. Resolves with the running stack.
  */
 export async function startMaas(models: readonly BenchModel[], options: MaasOptions): Promise<Stack> {
-  const profileEnv = cpuProfileEnv(options.cpuProfileDir);
+  const profileEnv = { ...options.env, ...cpuProfileEnv(options.cpuProfileDir) };
   // Workers start after the uploads, as in a deployment where models exist before workers scale up: each
   // worker loads every model once at start, and no measurement overlaps a model load.
   const stack = await startStack({ workers: 0, gatewayEnv: profileEnv, workerEnv: profileEnv, ...(options.tls ? { tls: options.tls } : {}) });

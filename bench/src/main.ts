@@ -134,7 +134,7 @@ async function measureMaas(model: BenchModel, config: BenchConfig, threads: Thre
   const cpuProfileDir = config.profile ? path.join(config.outDir, `${stamp}-profile`, model.name) : undefined;
   progress(`maas ${model.name}: starting Redis, Consul, registry, worker(s), gateway and uploading the model`);
   try {
-    const stack = await startMaas([model], { workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, ...(cpuProfileDir ? { cpuProfileDir } : {}), ...(transport.certs ? { tls: transport.certs } : {}) });
+    const stack = await startMaas([model], { env: config.maasEnv, workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, ...(cpuProfileDir ? { cpuProfileDir } : {}), ...(transport.certs ? { tls: transport.certs } : {}) });
     const cpuWatch = maasCpuWatch(stack);
     const pids = new Map(cpuWatch.map((w): [number, string] => [w.pid, w.name]));
     const turn: ServerTurn = { runs: [] };

@@ -62,7 +62,9 @@ describe('pipelines end to end through the gateway', () => {
   let client: GRPCInferenceServiceClient;
 
   beforeAll(async () => {
-    stack = await startStack({ workers: 1, preprocess: true });
+    // The grpc-js ModelInfer handler (MAAS_FAST_INFER=false) stays covered end to end here; the other suites run
+    // the default fast path.
+    stack = await startStack({ workers: 1, preprocess: true, gatewayEnv: { MAAS_FAST_INFER: 'false' } });
     const registry = registryClient(stack.registry.address);
     const dir = path.join(stack.dir, 'bundles');
     const batching = (max: number) => ({ max_batch_size: max, dynamic_batching: true, max_queue_delay_us: 2000, preferred_batch_sizes: [] });

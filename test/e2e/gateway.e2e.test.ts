@@ -44,6 +44,10 @@ describe('gateway end to end', () => {
     return out[mlpSession.outputNames[0]!]!.data as Float32Array;
   };
 
+  it('serves ModelInfer on the fast gRPC path (MAAS_FAST_INFER, on by default)', () => {
+    expect(stack.gateway.process.log()).toMatch(/"paths":\["\/inference.GRPCInferenceService\/ModelInfer"\].*"msg":"fast gRPC path serving"/);
+  });
+
   it('answers health and metadata like a KServe v2 server', async () => {
     const live = await callUnary<object, { live: boolean }>(client.ServerLive.bind(client) as never, {});
     expect(live.live).toBe(true);

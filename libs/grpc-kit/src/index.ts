@@ -2,6 +2,7 @@ export * from './channel-options';
 export * from './interceptors';
 export * from './handlers';
 export * from './server';
+export * from './fast-unary';
 export * from './client';
 export * from './lifecycle';
 export * from './tls';

@@ -1,12 +1,14 @@
 import type { EventEmitter } from 'node:events';
+import type * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
 import type { Logger } from '@maas/logging';
 import type { Registry } from '@maas/metrics';
-import { serverChannelOptions } from './channel-options';
-import { grpcServerMetrics, observabilityInterceptor } from './interceptors';
+import { DEFAULT_MAX_MESSAGE_BYTES, serverChannelOptions } from './channel-options';
+import { FastUnaryRoute, fastPathTakes, type FastUnaryMethod } from './fast-unary';
+import { grpcServerMetrics, observabilityInterceptor, type GrpcServerMetrics } from './interceptors';
 import { serverCredentials, type TlsFiles } from './tls';
 
 /** Options for a service's gRPC server. */
@@ -31,15 +33,20 @@ export class MaasServer {
   private readonly packageDefinitions: protoLoader.PackageDefinition[] = [];
   private readonly logger: Logger;
   private readonly tls: TlsFiles | undefined;
+  private readonly metrics: GrpcServerMetrics;
+  private readonly maxMessageBytes: number;
+  private readonly fastRoutes = new Map<string, FastUnaryRoute<unknown, unknown>>();
   private boundPort: number | undefined;
   private closing = false;
 
   constructor(options: MaasServerOptions) {
     this.logger = options.logger;
     this.tls = options.tls;
+    this.metrics = grpcServerMetrics(options.registry);
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.grpcServer = new grpc.Server({
-      ...serverChannelOptions(options.maxMessageBytes),
-      interceptors: [observabilityInterceptor(grpcServerMetrics(options.registry), options.logger)],
+      ...serverChannelOptions(this.maxMessageBytes),
+      interceptors: [observabilityInterceptor(this.metrics, options.logger)],
     });
     this.health.addToServer(this.grpcServer);
     this.packageDefinitions.push(protoLoader.loadSync(healthProtoPath));
@@ -62,6 +69,18 @@ export class MaasServer {
     return this;
   }
 
+  /**
+   * Serves one unary method of an added service on the fast path (fast-unary.ts) as well: calls of that path
+   * that the fast path takes are answered there, with the same metrics and limits; the rest still reach the
+   * grpc-js handler added with the service. Call before listen().
+   */
+  addFastUnary<Req, Res>(method: FastUnaryMethod<Req, Res>): this {
+    if (this.boundPort !== undefined) throw new Error('addFastUnary must be called before listen()');
+    const route = new FastUnaryRoute(method, { maxReceiveBytes: this.maxMessageBytes, maxSendBytes: this.maxMessageBytes, metrics: this.metrics, logger: this.logger });
+    this.fastRoutes.set(method.path, route as FastUnaryRoute<unknown, unknown>);
+    return this;
+  }
+
   /** Binds host:port (port 0 picks a free one), starts serving RPCs, and returns the bound port. */
   async listen(host: string, port: number): Promise<number> {
     const merged = Object.assign({}, ...this.packageDefinitions) as protoLoader.PackageDefinition;
@@ -72,7 +91,44 @@ export class MaasServer {
       );
     });
     if (this.tls) this.logTlsRefusals();
+    if (this.fastRoutes.size > 0) this.installFastRoutes();
     return this.boundPort;
+  }
+
+  /** The grpc-js listening HTTP/2 servers (a private field: see logTlsRefusals). */
+  private http2Servers(): EventEmitter[] {
+    const servers = (this.grpcServer as unknown as { http2Servers?: Map<EventEmitter, unknown> }).http2Servers;
+    return [...(servers?.keys() ?? [])];
+  }
+
+  /**
+   * Puts the fast routes in front of grpc-js's 'stream' handler on each listening HTTP/2 server. If a grpc-js
+   * update changes what this reaches into, the fast path is off (a warn line) and grpc-js serves every call.
+   */
+  private installFastRoutes(): void {
+    const servers = this.http2Servers();
+    const withHandler = servers.filter((s) => s.listenerCount('stream') === 1);
+    if (servers.length === 0 || withHandler.length !== servers.length) {
+      this.logger.warn({ paths: [...this.fastRoutes.keys()] }, 'fast gRPC path not installed (grpc-js internals changed); grpc-js serves these calls');
+      return;
+    }
+    const idle = this.grpcServer as unknown as { onStreamOpened?: (stream: http2.ServerHttp2Stream) => void };
+    const onStreamOpened = typeof idle.onStreamOpened === 'function' ? idle.onStreamOpened.bind(this.grpcServer) : undefined;
+    for (const server of servers) {
+      const grpcJs = server.listeners('stream')[0] as (...args: unknown[]) => void;
+      server.removeAllListeners('stream');
+      server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, ...rest: unknown[]) => {
+        const route = this.fastRoutes.get(headers[':path'] as string);
+        if (route === undefined || !fastPathTakes(headers)) {
+          grpcJs(stream, headers, ...rest);
+          return;
+        }
+        // Counts the stream for grpc-js's idle-connection timeout, as its own handler does.
+        onStreamOpened?.(stream);
+        route.serve(stream, headers);
+      });
+    }
+    this.logger.info({ paths: [...this.fastRoutes.keys()] }, 'fast gRPC path serving');
   }
 
   /**
@@ -81,8 +137,7 @@ export class MaasServer {
    * update renames that field, refusals still happen, only silently.
    */
   private logTlsRefusals(): void {
-    const servers = (this.grpcServer as unknown as { http2Servers?: Map<EventEmitter, unknown> }).http2Servers;
-    for (const server of servers?.keys() ?? []) {
+    for (const server of this.http2Servers()) {
       server.on('tlsClientError', (err: Error & { code?: string }, socket: { remoteAddress?: string }) => {
         this.logger.warn({ remoteAddress: socket.remoteAddress, code: err.code, err: err.message }, 'TLS connection refused');
       });

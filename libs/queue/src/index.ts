@@ -1,4 +1,4 @@
-export type { WireTensor, JobRequest, JobResult, Delivery, QueueStats } from './types';
+export type { WireTensor, JobRequest, JobResult, Delivery, QueueStats, CancelSignal } from './types';
 export { keys, DEFAULT_GROUP, parseJobsKey, jobsStreamMaxLen } from './keys';
 export { JobProducer, type JobProducerOptions } from './producer';
 export { JobConsumer, type JobConsumerOptions, type ConsumerEvents, type FailOutcome } from './consumer';

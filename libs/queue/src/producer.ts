@@ -7,7 +7,7 @@ import { DEFAULT_GROUP, jobsStreamMaxLen, keys } from './keys';
 import { Lease } from './lease';
 import { readQueueStats } from './stats';
 import { parseStreamsReply } from './stream-reply';
-import type { JobRequest, JobResult, QueueStats } from './types';
+import type { CancelSignal, JobRequest, JobResult, QueueStats } from './types';
 
 /** Options of a JobProducer. */
 export interface JobProducerOptions {
@@ -112,7 +112,7 @@ export class JobProducer {
    * timer: no caller waits past it; the worker skips the expired job), CANCELLED when `signal` aborts
    * (the job is removed if no worker took it yet), UNAVAILABLE when Redis is down.
    */
-  submit(job: JobRequest, options: { maxDepth?: number; signal?: AbortSignal } = {}): Promise<JobResult> {
+  submit(job: JobRequest, options: { maxDepth?: number; signal?: CancelSignal } = {}): Promise<JobResult> {
     if (!this.running) return Promise.reject(new UnavailableError('job producer is not started (or closed)'));
     if (this.pending.has(job.id)) return Promise.reject(new InvalidArgumentError(`job id ${job.id} is already waiting for a result`));
     const now = Date.now();

@@ -68,3 +68,13 @@ export interface QueueStats {
   /** Id of the newest job in the stream ('' when empty): wait for jobs after it with XREAD. */
   newestEntryId: string;
 }
+
+/**
+ * What submit takes as a cancel signal: AbortSignal has this shape, and so does a lighter per-call object (the
+ * gateway's fast gRPC path passes the call itself; no AbortController per request).
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}

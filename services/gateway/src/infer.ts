@@ -4,7 +4,7 @@ import { DeadlineExceededError, InternalError, MaasError, UnavailableError, from
 import type { Logger } from '@maas/logging';
 import { inSpan, SpanKind, traceHeaders, tracingEnabled, trace, type Context } from '@maas/tracing';
 import type { RegistryModelVersion } from '@maas/protos';
-import type { JobProducer, WireTensor } from '@maas/queue';
+import type { CancelSignal, JobProducer, WireTensor } from '@maas/queue';
 import { inferInputsAsRaw, type WireInputTensor } from '@maas/tensor';
 import { authorizeModel, type Principal } from './auth';
 import { requestLabels, requestOutcome, type GatewayMetrics } from './metrics';
@@ -47,7 +47,7 @@ export interface InferResponse {
 export interface InferContext {
   principal: Principal;
   deadlineUnixMs: number;
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   protocol: 'grpc' | 'http';
   logger: Logger;
   /** The caller's trace context (W3C traceparent from gRPC metadata or HTTP headers), when tracing is on. */

@@ -7,6 +7,7 @@ import { RegistryClient } from '@maas/registry-client';
 import type { ServiceDefinition } from '@maas/runtime';
 import { Authenticator } from './auth';
 import { gatewaySettings } from './config';
+import { fastModelInfer } from './fast-infer';
 import { GatewayState } from './gateway-state';
 import { inferenceHandlers } from './grpc-inference';
 import { createHttpServer, listenHttp } from './http-server';
@@ -59,7 +60,9 @@ export const gatewayService: ServiceDefinition<typeof gatewaySettings> = {
     const state = new GatewayState(inference, catalog, registryClient, workers, stats, repository, config.defaultTimeoutMs, () => redis.status === 'ready', pipeline);
     const isolation = new TenantIsolation(registryClient);
     const { grpcObject, packageDefinition } = loadGrpcObject<InferenceProtoGrpcType>(INFERENCE_PROTO_FILES);
-    server.addService('inference.GRPCInferenceService', grpcObject.inference.GRPCInferenceService.service, inferenceHandlers(state, auth, isolation, logger), packageDefinition);
+    const inferenceService = grpcObject.inference.GRPCInferenceService.service;
+    server.addService('inference.GRPCInferenceService', inferenceService, inferenceHandlers(state, auth, isolation, logger), packageDefinition);
+    if (config.fastInfer) server.addFastUnary(fastModelInfer(state, auth, logger, inferenceService.ModelInfer));
     let httpServer: GatewayHttpServer | undefined;
 
     return {
