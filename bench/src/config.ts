@@ -77,7 +77,7 @@ export const BENCH_ENV_HELP: ReadonlyArray<[string, string]> = [
   ['BENCH_LOAD_GENERATOR', 'ghz (v0.93.0, built once with go install) or bench (bench/src/load-generator.ts): the one client for every served target and the gRPC floor (default ghz)'],
   ['BENCH_TIMEOUT_MS', 'per-request deadline (default 30000)'],
   ['BENCH_PROFILE', '1 = V8 CPU profiles of gateway and worker (.cpuprofile + summary.txt) next to the results (default 0)'],
-  ['BENCH_MAAS_ENV', 'extra environment of the maas gateway and workers, comma list of MAAS_NAME=value (e.g. MAAS_FAST_INFER=false for an A/B run; default none)'],
+  ['BENCH_MAAS_ENV', 'extra environment of the maas gateway and workers, comma list of MAAS_NAME=value or NODE_OPTIONS=value (e.g. MAAS_FAST_INFER=false for an A/B run; default none)'],
   ['BENCH_OUT_DIR', 'results folder (default bench/results)'],
 ];
 
@@ -170,11 +170,11 @@ export function compileBenchConfig(env: NodeJS.ProcessEnv, repoRoot: string): Be
   };
 }
 
-/** BENCH_MAAS_ENV: "MAAS_A=1,MAAS_B=x" → { MAAS_A: '1', MAAS_B: 'x' }; only MAAS_ names, each once. */
+/** BENCH_MAAS_ENV: "MAAS_A=1,MAAS_B=x" → { MAAS_A: '1', MAAS_B: 'x' }; only MAAS_ names and NODE_OPTIONS, each once. */
 export function maasEnvVar(text: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of (text ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')) {
-    const m = /^(MAAS_[A-Z0-9_]+)=(.*)$/.exec(item);
+    const m = /^(MAAS_[A-Z0-9_]+|NODE_OPTIONS)=(.*)$/.exec(item);
     if (!m || m[1]! in out) throw new BenchConfigError('BENCH_MAAS_ENV', text ?? '', `a comma list of MAAS_NAME=value, each name once (${m ? `${m[1]} is set twice` : `"${item}" is not MAAS_NAME=value`})`);
     out[m[1]!] = m[2]!;
   }

@@ -52,7 +52,9 @@ export function cpuProfileEnv(dir: string | undefined): Record<string, string> {
  * process) on free ports and uploads both variants of every model. Resolves with the running stack.
  */
 export async function startMaas(models: readonly BenchModel[], options: MaasOptions): Promise<Stack> {
-  const profileEnv = { ...options.env, ...cpuProfileEnv(options.cpuProfileDir) };
+  const profiling = cpuProfileEnv(options.cpuProfileDir);
+  const nodeOptions = [options.env?.['NODE_OPTIONS'], profiling['NODE_OPTIONS']].filter((o) => o !== undefined).join(' ');
+  const profileEnv = { ...options.env, ...profiling, ...(nodeOptions !== '' ? { NODE_OPTIONS: nodeOptions } : {}) };
   // Workers start after the uploads, as in a deployment where models exist before workers scale up: each
   // worker loads every model once at start, and no measurement overlaps a model load.
   const stack = await startStack({ workers: 0, gatewayEnv: profileEnv, workerEnv: profileEnv, ...(options.tls ? { tls: options.tls } : {}) });

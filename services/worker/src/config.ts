@@ -1,4 +1,4 @@
-import { bytes, integer, list, string } from '@maas/config';
+import { boolean, bytes, integer, list, string } from '@maas/config';
 import { redisSettings } from '@maas/queue';
 
 /** The worker's own settings (the common ones come from @maas/runtime). Env: MAAS_<SNAKE_CASE>. */
@@ -17,6 +17,8 @@ export const workerSettings = {
   workerReadBlockMs: integer(5000, 'how long one idle queue read blocks before it is issued again (a job wakes it at once; a drain or a version leaving ends it at once): the idle cost per served version', 10, 60_000),
   workerQueueStatsIntervalMs: integer(2000, 'how often queue depth and oldest-job age are refreshed for metrics', 100, 60_000),
   workerResidencyIntervalMs: integer(2000, 'how often the worker rewrites its residency record in Redis (which versions it holds; read by ModelReady and RepositoryIndex); the record expires after 3 periods without a write', 100, 60_000),
+  workerBatchTuning: boolean(true, 'cap each batching model\'s runs at the batch size fastest per item, learnt from its runs (seeded by MAAS_WORKER_BATCH_CALIBRATION_MS); false = runs stack up to max_batch_size'),
+  workerBatchCalibrationMs: integer(1500, 'at each model load, up to this long measuring the model at batch sizes 1, 2, 4, ... max_batch_size (zero inputs) to cap runs at the smallest batch within 10% of the fastest time per item; 0 = off (max_batch_size is the only cap). Only for models whose non-batch dims are fixed', 0, 60_000),
   workerStatsFlushMs: integer(1000, 'how often the worker adds its ModelStatistics counts to Redis (maas:stats:<model>:<version>)', 100, 60_000),
 };
 

@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Logger } from '@maas/logging';
 import { cudaProbeModel } from './cuda-probe-model';
+import type { BatchTiming } from './batch-calibration';
 import type { WorkerMetrics } from './metrics';
 import type { VersionSettings } from './model-source';
 
@@ -11,6 +12,8 @@ export type ExecutionProvider = 'cpu' | 'cuda';
 export interface CreatedSession {
   session: ort.InferenceSession;
   executionProvider: ExecutionProvider;
+  /** Time per item at each batch size, measured at load (batch-calibration.ts): seeds the batch-size tuner. */
+  calibration?: BatchTiming[];
 }
 
 const QUIET = { logSeverityLevel: 4 as const };

@@ -11,6 +11,7 @@ export class WorkerMetrics {
   readonly modelLoadSeconds: Histogram<'model' | 'version'>;
   readonly modelLoadedBytes: Gauge<'model' | 'version'>;
   readonly modelsLoaded: Gauge<'execution_provider'>;
+  readonly batchCap: Gauge<'model' | 'version'>;
   readonly jobs: Counter<'model' | 'version' | 'outcome'>;
   readonly redeliveries: Counter<'model' | 'version'>;
   readonly deadLetters: Counter<'model' | 'version'>;
@@ -29,6 +30,7 @@ export class WorkerMetrics {
     this.computeSeconds = new Histogram({ name: 'maas_compute_duration_seconds', help: 'Duration of one session.run (a whole batch).', labelNames: [...mv, 'execution_provider'], buckets: [...LATENCY_BUCKETS_SECONDS], registers });
     this.modelLoadSeconds = new Histogram({ name: 'maas_model_load_duration_seconds', help: 'Artifact fetch plus ORT session creation.', labelNames: mv, buckets: [...LATENCY_BUCKETS_SECONDS], registers });
     this.modelLoadedBytes = new Gauge({ name: 'maas_model_loaded_bytes', help: 'Bytes (artifact size) of each loaded model; the series goes away when it is unloaded.', labelNames: mv, registers });
+    this.batchCap = new Gauge({ name: 'maas_worker_batch_cap', help: 'Largest batch a run stacks for each batching model: the batch size fastest per item, learnt from the runs and seeded by calibration at load (MAAS_WORKER_BATCH_CALIBRATION_MS); at most max_batch_size.', labelNames: mv, registers });
     this.modelsLoaded = new Gauge({ name: 'maas_models_loaded', help: 'Loaded model versions by the execution provider they actually run on.', labelNames: ['execution_provider'], registers });
     this.jobs = new Counter({ name: 'maas_worker_jobs_total', help: 'Jobs handled by this worker, by outcome.', labelNames: [...mv, 'outcome'], registers });
     this.redeliveries = new Counter({ name: 'maas_worker_redeliveries_total', help: 'Jobs this worker took over from a worker that held them past the visibility timeout.', labelNames: mv, registers });

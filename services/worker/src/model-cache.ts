@@ -1,6 +1,7 @@
 import type * as ort from 'onnxruntime-node';
 import { ResourceExhaustedError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
+import type { BatchTiming } from './batch-calibration';
 import type { CreatedSession, ExecutionProvider } from './execution-providers';
 import type { WorkerMetrics } from './metrics';
 import { versionKey, type VersionInfo } from './model-source';
@@ -15,6 +16,8 @@ export interface LoadedModel {
   readonly session: ort.InferenceSession;
   readonly executionProvider: ExecutionProvider;
   readonly sizeBytes: number;
+  /** Time per item at each batch size, measured at load; absent when the model's dims did not allow it. */
+  readonly calibration?: BatchTiming[];
 }
 
 interface Entry extends LoadedModel {
@@ -211,6 +214,7 @@ export class ModelCache {
     this.entries.delete(entry.key);
     const labels = { model: entry.info.model, version: String(entry.info.version) };
     this.options.metrics.modelLoadedBytes.remove(labels);
+    this.options.metrics.batchCap.remove(labels);
     this.options.metrics.modelsLoaded.dec({ execution_provider: entry.executionProvider });
     this.options.events?.onUnloaded(entry.info);
     this.options.metrics.modelEvictions.inc({ ...labels, reason });

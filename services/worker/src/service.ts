@@ -4,6 +4,7 @@ import { createProvider } from '@maas/discovery';
 import { JobConsumer, connectRedis, parseJobsKey, redisTargetOf } from '@maas/queue';
 import { RegistryClient } from '@maas/registry-client';
 import type { ServiceDefinition } from '@maas/runtime';
+import { calibrate } from './batch-calibration';
 import { parseModelSelectors, workerSettings } from './config';
 import { createSession, probeExecutionProvider } from './execution-providers';
 import { FileModelSource } from './file-model-source';
@@ -61,7 +62,10 @@ export const workerService: ServiceDefinition<typeof workerSettings> = {
     const cache = new ModelCache({
       memoryBudgetBytes: config.workerMemoryBudgetBytes,
       idleUnloadMs: config.workerIdleUnloadMs,
-      load: async (info) => createSession(await source.fetchArtifact(info), info.settings, executionProvider, logger, metrics),
+      load: async (info) => {
+        const created = await createSession(await source.fetchArtifact(info), info.settings, executionProvider, logger, metrics);
+        return info.batchDim && config.workerBatchTuning ? { ...created, ...(await calibrate(created, info, config.workerBatchCalibrationMs, logger, metrics)) } : created;
+      },
       logger,
       metrics,
       events: residency,
@@ -74,6 +78,7 @@ export const workerService: ServiceDefinition<typeof workerSettings> = {
       logger,
       workerId,
       readBlockMs: config.workerReadBlockMs,
+      batchTuning: config.workerBatchTuning,
       models: parseModelSelectors(config.workerModels),
       queueStatsIntervalMs: config.workerQueueStatsIntervalMs,
       stats,

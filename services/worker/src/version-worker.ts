@@ -3,6 +3,7 @@ import { MaasError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
 import type { Delivery, JobConsumer, JobResult } from '@maas/queue';
 import { traceBatch } from './batch-tracing';
+import { BatchSizeTuner } from './batch-calibration';
 import { planBatches, prepareJob, runJobs, type PreparedJob } from './inference';
 import { newRunTiming, type InferenceStats } from './inference-stats';
 import type { WorkerMetrics, JobOutcome } from './metrics';
@@ -19,6 +20,8 @@ export interface VersionWorkerDeps {
   readBlockMs: number;
   /** ModelStatistics counters (queue and compute phases per executed batch). */
   stats?: InferenceStats;
+  /** Cap runs at the batch size fastest per item (batch-calibration.ts); false: max_batch_size (default true). */
+  batchTuning?: boolean;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -38,6 +41,8 @@ export class VersionWorker {
   private stopping = false;
   private busy: Promise<void> = Promise.resolve();
   private readonly log: Logger;
+  private tuner: BatchSizeTuner | undefined;
+  private tunedSession: unknown;
 
   constructor(private readonly deps: VersionWorkerDeps, private info: VersionInfo) {
     this.log = deps.logger.child({ model: info.model, version: info.version });
@@ -113,11 +118,27 @@ export class VersionWorker {
           await this.answer(delivery, { jobId: delivery.job.id, ok: false, code: GrpcStatus.INVALID_ARGUMENT, message: (err as Error).message, workerId: this.deps.workerId }, 'invalid');
         }
       }
-      const groups = planBatches(prepared.map((p) => p.job), this.batchLimit(), this.info.batchDim);
+      const groups = planBatches(prepared.map((p) => p.job), this.tunerFor(model)?.next() ?? this.batchLimit(), this.info.batchDim);
       for (const group of groups) await this.runGroup(model, group.map((i) => prepared[i]!));
     } finally {
       this.deps.cache.release(model);
     }
+  }
+
+  /**
+   * The batch-size tuner of a batching version (batch-calibration.ts): caps runs at the batch size fastest per
+   * item, learnt from the runs themselves and seeded by the load's calibration. A new max_batch_size or a newly
+   * loaded session starts it again.
+   */
+  private tunerFor(model: LoadedModel): BatchSizeTuner | undefined {
+    const limit = this.batchLimit();
+    if (limit <= 1 || this.deps.batchTuning === false) return undefined;
+    if (this.tuner?.maxBatchSize !== limit || this.tunedSession !== model.session) {
+      this.tuner = new BatchSizeTuner(limit);
+      this.tunedSession = model.session;
+      if (model.calibration) this.tuner.seed(model.calibration);
+    }
+    return this.tuner;
   }
 
   private async runGroup(model: LoadedModel, group: Array<{ delivery: Delivery; job: PreparedJob }>): Promise<void> {
@@ -141,6 +162,10 @@ export class VersionWorker {
     }
     const computeMs = Number(process.hrtime.bigint() - started) / 1e6;
     const { metrics } = this.deps;
+    if (this.tuner && this.tunedSession === model.session) {
+      this.tuner.record(group.reduce((n, g) => n + g.job.rows, 0), timing.inferNs / 1e6);
+      metrics.batchCap.set(this.labels, this.tuner.cap);
+    }
     metrics.addBusy(computeMs);
     metrics.batchSize.observe(this.labels, group.length);
     metrics.computeSeconds.observe({ ...this.labels, execution_provider: model.executionProvider }, computeMs / 1000);
