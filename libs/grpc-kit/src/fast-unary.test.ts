@@ -154,6 +154,30 @@ describe('MaasServer fast unary path (real grpc-js clients)', () => {
     }
   });
 
+  it('counts a request reset halfway through its message as CANCELLED, not as a malformed one', async () => {
+    const internal = async () => Number(/grpc_method="ModelInfer",grpc_code="INTERNAL"\} (\d+)/.exec(await registry.metrics())?.[1] ?? 0);
+    const cancelled = async () => Number(/grpc_method="ModelInfer",grpc_code="CANCELLED"\} (\d+)/.exec(await registry.metrics())?.[1] ?? 0);
+    const before = { internal: await internal(), cancelled: await cancelled(), fast: seen.fast };
+    const session = http2.connect(`http://127.0.0.1:${server.port}`);
+    try {
+      const one = service.ModelInfer.requestSerialize({ model_name: 'm', raw_input_contents: [Buffer.alloc(50_000)] });
+      const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, 0]), one]);
+      frame.writeUInt32BE(one.length, 1);
+      const s = session.request({ ':method': 'POST', ':path': PATH, 'content-type': 'application/grpc', te: 'trailers' });
+      s.on('error', () => undefined);
+      s.write(frame.subarray(0, 20_000));
+      await new Promise((r) => setTimeout(r, 100));
+      s.close(http2.constants.NGHTTP2_CANCEL);
+      const deadline = Date.now() + 5000;
+      while ((await cancelled()) === before.cancelled && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      session.close();
+    }
+    expect(await cancelled()).toBe(before.cancelled + 1);
+    expect(await internal()).toBe(before.internal);
+    expect(seen.fast).toBe(before.fast);
+  });
+
   it('turns a client cancel into an abort of the call', async () => {
     const pending = client.ModelInfer({ model_name: 'hang' }, (err) => void err);
     const deadline = Date.now() + 5000;

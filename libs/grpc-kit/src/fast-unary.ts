@@ -43,6 +43,9 @@ export interface FastPathOptions {
 
 const NO_LISTENER = (): void => undefined;
 
+/** How long a request that ended mid-message waits for the reset that usually follows before it is called malformed. */
+const MALFORMED_GRACE_MS = 50;
+
 class StreamCall implements FastCall {
   aborted = false;
   answered = false;
@@ -125,12 +128,21 @@ export class FastUnaryRoute<Req, Res> {
     const started = performance.now();
     const call = new StreamCall(headers, deadlineFromTimeout(headers['grpc-timeout'] as string | undefined, Date.now()));
     stream.once('error', NO_LISTENER);
-    // A close before the answer is a cancel (RST_STREAM from the client, or the connection gone).
-    stream.once('close', () => call.abort());
     let first: Buffer | undefined;
     let more: Buffer[] | undefined;
     let received = 0;
     let refused = false;
+    let reading = true;
+    // A close before the answer is a cancel (RST_STREAM from the client, or the connection gone): of the
+    // handler's work when it runs, else of the upload (counted here: no handler will answer it).
+    stream.once('close', () => {
+      call.abort();
+      if (reading && !refused) {
+        reading = false;
+        call.answered = true;
+        this.count(started, GrpcStatus.CANCELLED);
+      }
+    });
     const limit = this.options.maxReceiveBytes + 5;
     stream.on('data', (chunk: Buffer) => {
       if (refused) return;
@@ -144,13 +156,21 @@ export class FastUnaryRoute<Req, Res> {
       else (more ??= [first]).push(chunk);
     });
     stream.once('end', () => {
-      if (refused) return;
+      if (refused || !reading || stream.closed || stream.destroyed) return;
       const body = more ? Buffer.concat(more, received) : first ?? Buffer.alloc(0);
       const message = this.oneMessage(body);
       if (typeof message === 'object' && 'code' in message) {
-        this.finish(stream, call, started, message.code, message.details);
+        // A client that cancels mid-upload (ghz at the end of its run, a Node client's close()) ends the stream
+        // with part of the message and resets it a moment later: give the reset that moment, so a cancel is
+        // counted as one ('close' above) and only a request that really was malformed is answered so.
+        setTimeout(() => {
+          if (!reading || stream.closed || stream.destroyed) return;
+          reading = false;
+          this.finish(stream, call, started, message.code, message.details);
+        }, MALFORMED_GRACE_MS);
         return;
       }
+      reading = false;
       let request: Req;
       try {
         request = this.def.deserialize(message);
