@@ -61,9 +61,9 @@ describe('make bench (short run)', () => {
       expect(run.preprocessShare).toBeGreaterThan(0);
       expect(run.preprocessComputeShare).toBeGreaterThan(0);
     }
-    // Floors: the gRPC echo at c1 and c8 and the Redis request/reply at c1, for each model's request size.
+    // Floors: the gRPC echoes (grpc-js, fast path) at c1 and c8 and the Redis request/reply at c1, for each model's request size.
     expect(json.floors.map((f) => `${f.floor}:${f.model}@${f.concurrency}`).sort()).toEqual(
-      ['grpc-echo:identity@1', 'grpc-echo:identity@8', 'redis-streams:identity@1', 'grpc-echo:ocr-cls@1', 'grpc-echo:ocr-cls@8', 'redis-streams:ocr-cls@1'].sort(),
+      ['grpc-echo:identity@1', 'grpc-echo:identity@8', 'fast-echo:identity@1', 'fast-echo:identity@8', 'redis-streams:identity@1', 'grpc-echo:ocr-cls@1', 'grpc-echo:ocr-cls@8', 'fast-echo:ocr-cls@1', 'fast-echo:ocr-cls@8', 'redis-streams:ocr-cls@1'].sort(),
     );
     for (const f of json.floors) expect(f.requests).toBeGreaterThan(0);
     expect(json.idle.map((r) => [r.server, r.models])).toEqual([['maas', 6]]);

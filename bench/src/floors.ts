@@ -21,7 +21,7 @@ export interface FloorOptions {
   drive: (client: RawInferClient, options: LoadOptions) => Promise<LoadResult>;
 }
 
-function startFloorProcess(kind: 'grpc-echo' | 'redis-responder', port: number): ManagedProcess {
+function startFloorProcess(kind: 'grpc-echo' | 'fast-echo' | 'redis-responder', port: number): ManagedProcess {
   return startProcess(process.execPath, [path.join(__dirname, 'floor-processes.js'), kind, String(port)], { name: `floor-${kind}` });
 }
 
@@ -33,9 +33,9 @@ function payloadBytes(model: BenchModel): number {
  * A bare @grpc/grpc-js ModelInfer server in its own process that answers each request with its own tensors,
  * driven by the bench's load generator: what gRPC over HTTP/2 between two Node processes costs, no server logic.
  */
-export async function measureGrpcEcho(model: BenchModel, options: FloorOptions): Promise<FloorRun[]> {
+export async function measureGrpcEcho(model: BenchModel, options: FloorOptions, kind: 'grpc-echo' | 'fast-echo' = 'grpc-echo'): Promise<FloorRun[]> {
   const port = await freePort();
-  const proc = startFloorProcess('grpc-echo', port);
+  const proc = startFloorProcess(kind, port);
   const client = new RawInferClient({ address: `127.0.0.1:${port}`, model: model.name, inputs: wireInputs(model) });
   try {
     await waitUntilServing(client.target, 30_000);
@@ -44,7 +44,7 @@ export async function measureGrpcEcho(model: BenchModel, options: FloorOptions):
       const reading = startCpuReading([{ name: 'echo', pid: proc.child.pid ?? -1 }]);
       const r = await options.drive(client, { concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs, timeoutMs: options.timeoutMs });
       const cpu = reading();
-      runs.push({ floor: 'grpc-echo', model: model.name, payloadBytes: payloadBytes(model), concurrency, requests: r.requests, throughputPerSecond: r.throughputPerSecond, latencyMs: r.latencyMs, cpuMsPerRequest: { echo: cpu['echo']! / Math.max(1, r.callsIncludingWarmup) } });
+      runs.push({ floor: kind, model: model.name, payloadBytes: payloadBytes(model), concurrency, requests: r.requests, throughputPerSecond: r.throughputPerSecond, latencyMs: r.latencyMs, cpuMsPerRequest: { echo: cpu['echo']! / Math.max(1, r.callsIncludingWarmup) } });
     }
     return runs;
   } finally {

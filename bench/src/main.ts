@@ -255,6 +255,7 @@ async function measureFloors(models: readonly BenchModel[], config: BenchConfig,
   for (const model of models) {
     for (const [name, measure] of [
       ['grpc-echo', async () => measureGrpcEcho(model, options)],
+      ['fast-echo', async () => measureGrpcEcho(model, options, 'fast-echo')],
       ['redis-streams', async () => [await measureRedisStreams(model, options)]],
     ] as const) {
       try {

@@ -91,7 +91,11 @@ describe('Markdown report', () => {
     expect(floorsTable(r.floors!, r.models)).toContain('bare @grpc/grpc-js echo (own process) | ocr-cls (110592 B) | 1 | 2000');
     expect(floorsTable(r.floors!, r.models)).toContain('raw onnxruntime-node, in process');
     // echo p50 0.4 + Redis p50 0.3 + raw b1 p50 0.6
-    expect(floorsTable(r.floors!, r.models)).toContain("| **maas's floor** (gRPC echo + Redis request/reply + raw, p50s added) | ocr-cls | 1 |  | **1.30** |  |");
+    expect(floorsTable(r.floors!, r.models)).toContain("| **maas's floor** (grpc-js echo + Redis request/reply + raw, p50s added) | ocr-cls | 1 |  | **1.30** |  |");
+    // With the fast-path echo measured, it is maas's gRPC floor (fast echo p50 0.2 + 0.3 + 0.6).
+    const withFast = [...r.floors!, { floor: 'fast-echo' as const, model: 'ocr-cls', payloadBytes: 110592, concurrency: 1, requests: 10, throughputPerSecond: 3000, latencyMs: summarizeLatencies([0.2]), cpuMsPerRequest: { echo: 0.05 } }];
+    expect(floorsTable(withFast, r.models)).toContain("| the same echo on maas's fast gRPC path (own process) | ocr-cls (110592 B) | 1 | 3000 |");
+    expect(floorsTable(withFast, r.models)).toContain("| **maas's floor** (fast-path echo + Redis request/reply + raw, p50s added) | ocr-cls | 1 |  | **1.10** |  |");
     expect(idleTable(r.idle!)).toContain('| maas | 25 | 10.0 | 85.0 (gateway 5.00, worker 80.0) |');
     const lg = loadGeneratorTable(r.loadGeneratorCheck!).split('\n');
     expect(lg).toHaveLength(4);

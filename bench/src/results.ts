@@ -127,8 +127,8 @@ export interface BenchResults {
 
 /** One floor measurement: what a request costs with no server logic at all. */
 export interface FloorRun {
-  /** grpc-echo (a bare @grpc/grpc-js ModelInfer that answers the request's own tensor) or redis-streams. */
-  floor: 'grpc-echo' | 'redis-streams';
+  /** grpc-echo (a bare @grpc/grpc-js ModelInfer that answers the request's own tensor), fast-echo (the same on maas's fast gRPC path) or redis-streams. */
+  floor: 'grpc-echo' | 'fast-echo' | 'redis-streams';
   /** Bench model whose request (size) was sent. */
   model: string;
   payloadBytes: number;
