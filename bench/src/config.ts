@@ -49,7 +49,7 @@ export interface BenchConfig {
   requestTimeoutMs: number;
   /** Writes CPU profiles of the gateway and worker (node --cpu-prof) next to the results. */
   profile: boolean;
-  /** Extra environment of the maas gateway and worker processes (A/B runs of a setting, e.g. MAAS_FAST_INFER=false). */
+  /** Extra environment of every maas service process (A/B runs of a setting, e.g. MAAS_FAST_INFER=false). */
   maasEnv: Record<string, string>;
   /** Folder for results. */
   outDir: string;
@@ -77,7 +77,7 @@ export const BENCH_ENV_HELP: ReadonlyArray<[string, string]> = [
   ['BENCH_LOAD_GENERATOR', 'ghz (v0.93.0, built once with go install) or bench (bench/src/load-generator.ts): the one client for every served target and the gRPC floor (default ghz)'],
   ['BENCH_TIMEOUT_MS', 'per-request deadline (default 30000)'],
   ['BENCH_PROFILE', '1 = V8 CPU profiles of gateway and worker (.cpuprofile + summary.txt) next to the results (default 0)'],
-  ['BENCH_MAAS_ENV', 'extra environment of the maas gateway and workers, comma list of MAAS_NAME=value or NODE_OPTIONS=value (e.g. MAAS_FAST_INFER=false for an A/B run; default none)'],
+  ['BENCH_MAAS_ENV', 'extra environment of every maas service (gateway, workers, registry), comma list of MAAS_NAME=value or NODE_OPTIONS=value (e.g. MAAS_FAST_INFER=false for an A/B run; default none)'],
   ['BENCH_OUT_DIR', 'results folder (default bench/results)'],
 ];
 

@@ -14,7 +14,7 @@ export interface MaasOptions {
   interOpThreads: number;
   /** When set, gateway and workers write V8 CPU profiles (cpu-profile-preload.ts) into this folder on exit. */
   cpuProfileDir?: string;
-  /** Extra environment of every service process (BENCH_MAAS_ENV). */
+  /** Extra environment of every service process (BENCH_MAAS_ENV): registry and preprocess too. */
   env?: Record<string, string>;
   /** Extra models registered beside the bench's (unbatched copies of this ONNX file, `filler-NN`): the idle reading. */
   fillers?: { count: number; file: string };
@@ -57,7 +57,7 @@ export async function startMaas(models: readonly BenchModel[], options: MaasOpti
   const profileEnv = { ...options.env, ...profiling, ...(nodeOptions !== '' ? { NODE_OPTIONS: nodeOptions } : {}) };
   // Workers start after the uploads, as in a deployment where models exist before workers scale up: each
   // worker loads every model once at start, and no measurement overlaps a model load.
-  const stack = await startStack({ workers: 0, gatewayEnv: profileEnv, workerEnv: profileEnv, ...(options.tls ? { tls: options.tls } : {}) });
+  const stack = await startStack({ workers: 0, ...(options.env ? { env: options.env } : {}), gatewayEnv: profileEnv, workerEnv: profileEnv, ...(options.tls ? { tls: options.tls } : {}) });
   try {
     const registry = registryClient(stack.registry.address, options.tls);
     try {

@@ -218,7 +218,7 @@ async function measureIdle(servers: readonly ServerName[], models: readonly Benc
       if (server === 'maas') {
         const own = models.length * 2;
         const fillers = Math.max(0, config.idleMaasModels - own);
-        const stack = await startMaas(models, { workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, fillers: { count: fillers, file: benchModelFile('identity') }, ...(transport.certs ? { tls: transport.certs } : {}) });
+        const stack = await startMaas(models, { env: config.maasEnv, workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, fillers: { count: fillers, file: benchModelFile('identity') }, ...(transport.certs ? { tls: transport.certs } : {}) });
         try {
           const identityInputs = [{ name: 'x', datatype: 'FP32' as const, shape: [1, 4], bytes: Buffer.alloc(16) }];
           const address = stack.gateway.grpcAddress;

@@ -21,6 +21,8 @@ export function commonSettings(defaults: { grpcPort: number; metricsPort: number
     tlsServerName: string('', 'name a peer\'s certificate must carry; default the peer\'s service name (maas-registry, maas-preprocess), as peers are dialled by IP'),
     consulToken: string('', 'Consul ACL token, sent with every Consul call (X-Consul-Token); empty = none'),
     consulCaFile: string('', 'PEM CA of Consul\'s https certificate (MAAS_CONSUL_URL=https://...); empty = the system roots'),
+    consulCheckIntervalMs: integer(1000, 'how often Consul runs this instance\'s gRPC health check (a new connection each time); a dead instance leaves discovery within about this long plus its timeout. Each check costs Consul and the service CPU even when idle', 200, 600_000),
+    consulResyncIntervalMs: integer(2000, 'how often the service checks that Consul still holds its registration (re-registering after a Consul restart)', 200, 600_000),
     apiKey: string('', 'API key this service sends to the registry (needed when the registry has MAAS_AUTH_ENABLED; any role)'),
   };
 }

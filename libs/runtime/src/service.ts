@@ -92,6 +92,8 @@ export async function startService<S extends SettingsSpec>(def: ServiceDefinitio
       consulUrl: common.consulUrl,
       consulToken: common.consulToken,
       consulCaFile: common.consulCaFile,
+      checkIntervalMs: common.consulCheckIntervalMs,
+      resyncIntervalMs: common.consulResyncIntervalMs,
       tls: tls !== undefined,
       name: def.name,
       id: common.instanceId || `${def.name}-${os.hostname()}-${grpcPort}`,
