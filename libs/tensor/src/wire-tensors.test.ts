@@ -64,6 +64,9 @@ describe('decoding request inputs', () => {
     expect(x).toMatchObject({ name: 'x', datatype: 'FP32', shape: [1, 2] });
     expect(x!.data.buffer).toBe(message.buffer);
     expect(x!.data.byteOffset).toBe(1);
+    expect(x!.data).toBe(misaligned); // a Buffer is passed on as itself, not wrapped in a new view
+    const fromView = inferInputsAsRaw([{ name: 'x', datatype: 'FP32', shape: [1, 2] }], [new Uint8Array(message.buffer, message.byteOffset + 1, 8)]);
+    expect(Buffer.isBuffer(fromView[0]!.data) && fromView[0]!.data.buffer === message.buffer).toBe(true);
     expect(Array.from(decodeInferInputs([{ name: 'x', datatype: 'FP32', shape: [1, 2] }], [misaligned])[0]!.data as Float32Array)).toEqual([1.5, -2]);
     // typed contents become raw little-endian bytes once
     const [typed] = inferInputsAsRaw([{ name: 'y', datatype: 'INT32', shape: [2], contents: { int_contents: [7, -1] } }], []);

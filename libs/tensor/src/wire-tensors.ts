@@ -73,7 +73,7 @@ export function inferInputsAsRaw(inputs: readonly WireInputTensor[], rawContents
     const raw = rawContents.length > 0 ? rawContents[i] : undefined;
     if (raw === undefined || hasContents(input.contents)) return toRawTensor(decodeInputTensor(input, raw));
     const { datatype, shape } = checkRaw(input.name, input.datatype, input.shape, raw);
-    return { name: input.name, datatype, shape, data: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) };
+    return { name: input.name, datatype, shape, data: Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) };
   });
 }
 
