@@ -8,14 +8,14 @@ import {
   parseInferRequest,
   parseParameters,
   wantsBinaryOutput,
-  type HttpInferRequest,
 } from './http-codec';
+import type { InferRequest } from './infer';
 
 function json(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value), 'utf8');
 }
 
-function parse(body: unknown, extra: { header?: string | number; binary?: Buffer } = {}): HttpInferRequest {
+function parse(body: unknown, extra: { header?: string | number; binary?: Buffer } = {}): InferRequest {
   const head = json(body);
   return parseInferRequest({
     modelName: 'm',
@@ -23,6 +23,12 @@ function parse(body: unknown, extra: { header?: string | number; binary?: Buffer
     body: extra.binary ? Buffer.concat([head, extra.binary]) : head,
     inferenceHeaderContentLength: extra.header ?? (extra.binary ? head.byteLength : undefined),
   });
+}
+
+/** JSON of odd byte length (a trailing space when needed), so the binary sections after it start misaligned. */
+function oddLengthJson(value: unknown): Buffer {
+  const head = json(value);
+  return head.byteLength % 2 === 1 ? head : Buffer.concat([head, Buffer.from(' ')]);
 }
 
 function codecError(fn: () => unknown): HttpCodecError {
@@ -164,6 +170,42 @@ describe('parseInferRequest: binary tensor data extension', () => {
       parse({ inputs: [{ name: 'a', shape: [1], datatype: 'FP32', parameters: { binary_data_size: 4 } }] }, { binary: Buffer.alloc(6) }),
     );
     expect([extra.path, extra.got]).toEqual(['body', '6 bytes']);
+  });
+
+  it('forwards each binary section as a view of the body, not a copy, even at an odd offset', () => {
+    const a = Buffer.from(new Float64Array([0.5, -1]).buffer);
+    const b = encodeBytesElements(['x', 'yz']);
+    const head = oddLengthJson({
+      inputs: [
+        { name: 'a', shape: [2], datatype: 'FP64', parameters: { binary_data_size: a.byteLength } },
+        { name: 'b', shape: [2], datatype: 'BYTES', parameters: { binary_data_size: b.byteLength } },
+      ],
+    });
+    const body = Buffer.concat([head, a, b]);
+    expect((body.byteOffset + head.byteLength) % 8).not.toBe(0); // a Float64Array could not view the section in place
+    const req = parseInferRequest({ modelName: 'm', body, inferenceHeaderContentLength: head.byteLength });
+    const [ra, rb] = req.raw_input_contents;
+    expect(ra!.buffer).toBe(body.buffer);
+    expect(ra!.byteOffset).toBe(body.byteOffset + head.byteLength);
+    expect(rb!.buffer).toBe(body.buffer);
+    expect(rb!.byteOffset).toBe(body.byteOffset + head.byteLength + a.byteLength);
+    body.writeUInt8(0xab, head.byteLength); // a view sees a change to the body; a copy would not
+    expect(ra![0]).toBe(0xab);
+    expect(Buffer.compare(rb!, b)).toBe(0);
+  });
+
+  it('refuses bad binary sections at odd offsets with the same errors (size, BYTES framing and count)', () => {
+    const atOddOffset = (input: Record<string, unknown>, binary: Buffer): HttpCodecError => {
+      const head = oddLengthJson({ inputs: [input] });
+      return codecError(() => parseInferRequest({ modelName: 'm', body: Buffer.concat([head, binary]), inferenceHeaderContentLength: head.byteLength }));
+    };
+    const size = atOddOffset({ name: 'a', shape: [3], datatype: 'FP32', parameters: { binary_data_size: 8 } }, Buffer.alloc(8));
+    expect([size.path, size.got]).toEqual(['inputs[0]', '8 bytes']);
+    expect(size.message).toBe("invalid inference request at inputs[0]: tensor 'a': raw data size does not match shape and datatype: expected 12 bytes (shape [3] = 3 elements × 4 bytes FP32), got 8 bytes");
+    const framing = atOddOffset({ name: 't', shape: [1], datatype: 'BYTES', parameters: { binary_data_size: 5 } }, Buffer.from([9, 0, 0, 0, 1]));
+    expect(framing.message).toBe("invalid inference request at inputs[0]: tensor 't': BYTES element 0 overruns the data: expected at most 1 bytes left, got length prefix 9 at offset 0");
+    const count = atOddOffset({ name: 't', shape: [2], datatype: 'BYTES', parameters: { binary_data_size: 6 } }, Buffer.from([2, 0, 0, 0, 0x68, 0x69]));
+    expect(count.message).toBe("invalid inference request at inputs[0]: tensor 't': BYTES element count does not match shape: expected 2 length-prefixed elements, got 1 elements in 6 bytes");
   });
 
   it('requires the header for binary inputs and a sane header value', () => {
