@@ -315,6 +315,45 @@ describe('encodeInferResponse', () => {
       encodeInferResponse({ model_name: 'm', outputs: [output], raw_output_contents: [Buffer.alloc(3)] }, { parameters: {}, outputs: [] }),
     ).toThrow(InternalError);
   });
+
+  it('sends raw outputs asked for as binary as the bytes they are (no decode and re-encode), checked the same way', () => {
+    const message = Buffer.alloc(3 + 8 + 11);
+    raw.copy(message, 3); // FP32 at an odd offset
+    const text = encodeBytesElements(['x', 'yz']);
+    text.copy(message, 11);
+    const asBinary = { parameters: { binary_data_output: { bool_param: true } }, outputs: [] };
+    const res = encodeInferResponse(
+      {
+        model_name: 'm',
+        outputs: [output, { name: 't', datatype: 'BYTES', shape: [2] }],
+        raw_output_contents: [message.subarray(3, 11), message.subarray(11)],
+      },
+      asBinary,
+    );
+    const headerBytes = Number(res.headers[INFERENCE_HEADER_CONTENT_LENGTH]);
+    expect((JSON.parse(res.body.subarray(0, headerBytes).toString()) as { outputs: unknown[] }).outputs).toEqual([
+      { name: 'y', datatype: 'FP32', shape: [2], parameters: { binary_data_size: 8 } },
+      { name: 't', datatype: 'BYTES', shape: [2], parameters: { binary_data_size: 11 } },
+    ]);
+    expect(res.body.subarray(headerBytes).equals(Buffer.concat([raw, text]))).toBe(true);
+    const malformed = (bytes: Buffer, datatype = 'FP32', shape = [2]): unknown => {
+      try {
+        encodeInferResponse({ model_name: 'm', outputs: [{ name: 'y', datatype, shape }], raw_output_contents: [bytes] }, asBinary);
+      } catch (e) {
+        return e;
+      }
+      throw new Error('expected an error');
+    };
+    const short = malformed(Buffer.alloc(3));
+    expect(short).toBeInstanceOf(InternalError);
+    expect((short as Error).message).toBe("model output 'y' is malformed: tensor 'y': raw data size does not match shape and datatype: expected 8 bytes (shape [2] = 2 elements × 4 bytes FP32), got 3 bytes");
+    expect((malformed(Buffer.from([9, 0, 0, 0]), 'BYTES', [1]) as Error).message).toMatch(/^model output 'y' is malformed: .*BYTES element 0 overruns the data/);
+    expect((malformed(Buffer.alloc(8), 'FP99') as Error).message).toMatch(/^model output 'y' is malformed: .*FP99/);
+    // typed contents and raw bytes both: still refused, as before
+    expect(() =>
+      encodeInferResponse({ model_name: 'm', outputs: [{ ...output, contents: { fp32_contents: [1, 2] } }], raw_output_contents: [raw] }, asBinary),
+    ).toThrow(/malformed.*both/);
+  });
 });
 
 describe('helpers', () => {

@@ -13,6 +13,7 @@ import {
   elementCount,
   formatShape,
   datatypeInfo,
+  hasContents,
   validateShape,
   type ElementValue,
   type Tensor,
@@ -334,6 +335,15 @@ interface JsonOutput {
   data?: ElementValue[];
 }
 
+/** Runs a check or decode of a model output; a malformed output is the platform's fault, not the caller's. */
+function malformedOutputAsInternal<T>(name: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw new InternalError(`model output '${name}' is malformed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
 /**
  * Builds the REST response for a ModelInferResponse-like result: JSON with flat row-major `data`, or,
  * for outputs asked for as binary, JSON header + raw tensors in output order with
@@ -344,19 +354,20 @@ export function encodeInferResponse(response: InferResponseSource, request: Pick
   const rawOutputs = response.raw_output_contents ?? [];
   const binaryParts: Buffer[] = [];
   const outputs: JsonOutput[] = response.outputs.map((output, i) => {
-    let tensor: Tensor;
-    try {
-      tensor = decodeInputTensor(
-        { name: output.name, datatype: output.datatype, shape: output.shape, contents: output.contents ?? null },
-        rawOutputs.length > 0 ? rawOutputs[i] : undefined,
-      );
-    } catch (error) {
-      // A malformed output is the platform's fault, not the caller's.
-      throw new InternalError(`model output '${output.name}' is malformed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
-    const json: JsonOutput = { name: tensor.name, datatype: tensor.datatype, shape: tensor.shape };
+    const raw = rawOutputs.length > 0 ? rawOutputs[i] : undefined;
     const params = parametersToJson(output.parameters) ?? {};
-    if (wantsBinaryOutput(request, output.name)) {
+    const binary = wantsBinaryOutput(request, output.name);
+    if (binary && raw !== undefined && !hasContents(output.contents)) {
+      // Raw bytes asked for as binary go out as they came: checked (size, BYTES framing), not decoded and re-encoded.
+      const checked = malformedOutputAsInternal(output.name, () => checkRaw(output.name, output.datatype, output.shape, raw));
+      binaryParts.push(Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
+      return { name: output.name, datatype: checked.datatype, shape: checked.shape, parameters: { ...params, [BINARY_DATA_SIZE_PARAM]: raw.byteLength } };
+    }
+    const tensor: Tensor = malformedOutputAsInternal(output.name, () =>
+      decodeInputTensor({ name: output.name, datatype: output.datatype, shape: output.shape, contents: output.contents ?? null }, raw),
+    );
+    const json: JsonOutput = { name: tensor.name, datatype: tensor.datatype, shape: tensor.shape };
+    if (binary) {
       const bytes = encodeRaw(tensor.data);
       binaryParts.push(bytes);
       json.parameters = { ...params, [BINARY_DATA_SIZE_PARAM]: bytes.byteLength };
