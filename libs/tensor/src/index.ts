@@ -30,6 +30,7 @@ export {
 export { float16BitsToNumber, numberToFloat16Bits } from './float16';
 export {
   BYTES_LENGTH_PREFIX_BYTES,
+  countBytesElements,
   decodeBytesElements,
   checkRaw,
   decodeRaw,

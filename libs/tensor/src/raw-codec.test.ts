@@ -1,4 +1,4 @@
-import { decodeBytesElements, decodeRaw, encodeBytesElements, encodeRaw, viewAs } from './raw-codec';
+import { checkRaw, countBytesElements, decodeBytesElements, decodeRaw, encodeBytesElements, encodeRaw, viewAs } from './raw-codec';
 import { TensorError } from './tensor-error';
 
 function errorOf(fn: () => unknown): TensorError {
@@ -125,6 +125,28 @@ describe('raw codec: BYTES framing (uint32 LE length + bytes per element)', () =
     const overrun = errorOf(() => decodeBytesElements('t', Buffer.from([5, 0, 0, 0, 0x41])));
     expect(overrun.reason).toBe('bad_bytes_framing');
     expect(overrun.got).toBe('length prefix 5 at offset 0');
+  });
+
+  it('counts and checks BYTES framing without element views, with the same errors as decoding', () => {
+    const raw = encodeBytesElements(['alpha', 'β', '']);
+    expect(countBytesElements('text', raw)).toBe(3);
+    expect(countBytesElements('text', raw, 3)).toBe(3);
+    expect(checkRaw('text', 'BYTES', [3], raw)).toEqual({ datatype: 'BYTES', shape: [3], count: 3 });
+    for (const bad of [Buffer.from([1, 0, 0, 0, 0x41, 9, 9]), Buffer.from([5, 0, 0, 0, 0x41]), raw]) {
+      const counted = errorOf(() => countBytesElements('t', bad, 4));
+      const decoded = errorOf(() => decodeBytesElements('t', bad, 4));
+      expect([counted.reason, counted.message, counted.expected, counted.got]).toEqual([decoded.reason, decoded.message, decoded.expected, decoded.got]);
+    }
+    // a length prefix with the top bit set is a large unsigned length, not a negative one
+    expect(errorOf(() => countBytesElements('t', Buffer.from([0, 0, 0, 0x80, 1]))).got).toBe('length prefix 2147483648 at offset 0');
+  });
+
+  it('encodes strings straight into one buffer (multi-byte UTF-8 and empty strings included)', () => {
+    const elements = ['', 'ascii', 'é€😀', Buffer.from([0, 255]), 'x'.repeat(300)];
+    const raw = encodeBytesElements(elements);
+    const back = decodeBytesElements('t', raw, elements.length);
+    expect(back.map((b, i) => (typeof elements[i] === 'string' ? b.toString('utf8') : [...b]))).toEqual(['', 'ascii', 'é€😀', [0, 255], 'x'.repeat(300)]);
+    expect(raw.byteLength).toBe(5 * 4 + 0 + 5 + Buffer.byteLength('é€😀') + 2 + 300);
   });
 
   it('decodes an empty BYTES tensor from zero bytes', () => {

@@ -31,56 +31,79 @@ export function viewAs(ctor: NumericArrayConstructor, raw: Uint8Array, length: n
 }
 
 /**
+ * Walks Triton's BYTES framing (each element: uint32 little-endian length, then that many bytes), calling
+ * `element` with each element's offset and length, and returns the element count. Throws TensorError on
+ * broken framing, and on a count other than `expectedCount` when one is given. Allocates nothing itself.
+ */
+function walkBytesFraming(tensorName: string, raw: Uint8Array, expectedCount: number | undefined, element?: (offset: number, length: number) => void): number {
+  let count = 0;
+  let offset = 0;
+  while (offset < raw.byteLength) {
+    if (raw.byteLength - offset < BYTES_LENGTH_PREFIX_BYTES) {
+      throw new TensorError('bad_bytes_framing', `truncated BYTES length prefix of element ${count}`, {
+        tensorName,
+        expected: `${BYTES_LENGTH_PREFIX_BYTES}-byte little-endian length before each element`,
+        got: `${raw.byteLength - offset} trailing bytes at offset ${offset}`,
+      });
+    }
+    const length = (raw[offset]! | (raw[offset + 1]! << 8) | (raw[offset + 2]! << 16) | (raw[offset + 3]! << 24)) >>> 0;
+    offset += BYTES_LENGTH_PREFIX_BYTES;
+    if (length > raw.byteLength - offset) {
+      throw new TensorError('bad_bytes_framing', `BYTES element ${count} overruns the data`, {
+        tensorName,
+        expected: `at most ${raw.byteLength - offset} bytes left`,
+        got: `length prefix ${length} at offset ${offset - BYTES_LENGTH_PREFIX_BYTES}`,
+      });
+    }
+    element?.(offset, length);
+    offset += length;
+    count++;
+  }
+  if (expectedCount !== undefined && count !== expectedCount) {
+    throw new TensorError('byte_size_mismatch', 'BYTES element count does not match shape', {
+      tensorName,
+      expected: `${expectedCount} length-prefixed elements`,
+      got: `${count} elements in ${raw.byteLength} bytes`,
+    });
+  }
+  return count;
+}
+
+/**
  * Splits Triton's BYTES framing (each element: uint32 little-endian length, then that many bytes) into
  * Buffers that view `raw` (no copy). Throws TensorError on broken framing, and on an element count
  * other than `expectedCount` when one is given.
  */
 export function decodeBytesElements(tensorName: string, raw: Uint8Array, expectedCount?: number): Buffer[] {
   const elements: Buffer[] = [];
-  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  let offset = 0;
-  while (offset < raw.byteLength) {
-    if (raw.byteLength - offset < BYTES_LENGTH_PREFIX_BYTES) {
-      throw new TensorError('bad_bytes_framing', `truncated BYTES length prefix of element ${elements.length}`, {
-        tensorName,
-        expected: `${BYTES_LENGTH_PREFIX_BYTES}-byte little-endian length before each element`,
-        got: `${raw.byteLength - offset} trailing bytes at offset ${offset}`,
-      });
-    }
-    const length = view.getUint32(offset, true);
-    offset += BYTES_LENGTH_PREFIX_BYTES;
-    if (length > raw.byteLength - offset) {
-      throw new TensorError('bad_bytes_framing', `BYTES element ${elements.length} overruns the data`, {
-        tensorName,
-        expected: `at most ${raw.byteLength - offset} bytes left`,
-        got: `length prefix ${length} at offset ${offset - BYTES_LENGTH_PREFIX_BYTES}`,
-      });
-    }
-    elements.push(Buffer.from(raw.buffer, raw.byteOffset + offset, length));
-    offset += length;
-  }
-  if (expectedCount !== undefined && elements.length !== expectedCount) {
-    throw new TensorError('byte_size_mismatch', 'BYTES element count does not match shape', {
-      tensorName,
-      expected: `${expectedCount} length-prefixed elements`,
-      got: `${elements.length} elements in ${raw.byteLength} bytes`,
-    });
-  }
+  walkBytesFraming(tensorName, raw, expectedCount, (offset, length) => elements.push(Buffer.from(raw.buffer, raw.byteOffset + offset, length)));
   return elements;
 }
 
-/** Frames BYTES elements the Triton way (uint32 little-endian length before each); strings as UTF-8. */
+/**
+ * The checks of decodeBytesElements (framing, and the count when `expectedCount` is given) without
+ * building the element views: for callers that pass the bytes on unchanged. Returns the element count.
+ */
+export function countBytesElements(tensorName: string, raw: Uint8Array, expectedCount?: number): number {
+  return walkBytesFraming(tensorName, raw, expectedCount);
+}
+
+/**
+ * Frames BYTES elements the Triton way (uint32 little-endian length before each); strings as UTF-8,
+ * written straight into the one output buffer.
+ */
 export function encodeBytesElements(elements: ReadonlyArray<string | Uint8Array>): Buffer {
-  const buffers = elements.map((e) => (typeof e === 'string' ? Buffer.from(e, 'utf8') : e));
   let total = 0;
-  for (const b of buffers) total += BYTES_LENGTH_PREFIX_BYTES + b.byteLength;
+  for (const e of elements) total += BYTES_LENGTH_PREFIX_BYTES + (typeof e === 'string' ? Buffer.byteLength(e, 'utf8') : e.byteLength);
   const out = Buffer.allocUnsafe(total);
   let offset = 0;
-  for (const b of buffers) {
-    out.writeUInt32LE(b.byteLength, offset);
+  for (const e of elements) {
+    const length = typeof e === 'string' ? Buffer.byteLength(e, 'utf8') : e.byteLength;
+    out.writeUInt32LE(length, offset);
     offset += BYTES_LENGTH_PREFIX_BYTES;
-    out.set(b, offset);
-    offset += b.byteLength;
+    if (typeof e === 'string') out.write(e, offset, length, 'utf8');
+    else out.set(e, offset);
+    offset += length;
   }
   return out;
 }
@@ -91,22 +114,25 @@ export function encodeBytesElements(elements: ReadonlyArray<string | Uint8Array>
  * BYTES, the framed element count). The result views `raw` where alignment allows.
  */
 export function decodeRaw(tensorName: string, datatype: string, shape: readonly unknown[], raw: Uint8Array): TensorData {
+  if (datatypeInfo(tensorName, datatype).datatype === 'BYTES') return decodeBytesElements(tensorName, raw, elementCount(validateShape(tensorName, shape)));
   const checked = checkRaw(tensorName, datatype, shape, raw);
-  if (checked.elements) return checked.elements;
   return viewAs(TYPED_ARRAY_FOR[checked.datatype as Exclude<Datatype, 'BYTES'>], raw, checked.count);
 }
 
 /**
  * The checks of decodeRaw (datatype, shape, byte size, BYTES framing) without building typed arrays, for
  * callers that pass the bytes on unchanged (the gateway forwards them to the queue). Returns the datatype,
- * the validated shape, the element count, and for BYTES the elements (views of `raw`).
+ * the validated shape and the element count; allocates no copy and, for BYTES, no element views.
  */
-export function checkRaw(tensorName: string, datatype: string, shape: readonly unknown[], raw: Uint8Array): { datatype: Datatype; shape: number[]; count: number; elements?: Buffer[] } {
+export function checkRaw(tensorName: string, datatype: string, shape: readonly unknown[], raw: Uint8Array): { datatype: Datatype; shape: number[]; count: number } {
   datatypeInfo(tensorName, datatype);
   const dims = validateShape(tensorName, shape);
   const count = elementCount(dims);
   const dt = datatype as Datatype;
-  if (dt === 'BYTES') return { datatype: dt, shape: dims, count, elements: decodeBytesElements(tensorName, raw, count) };
+  if (dt === 'BYTES') {
+    countBytesElements(tensorName, raw, count);
+    return { datatype: dt, shape: dims, count };
+  }
   const ctor = TYPED_ARRAY_FOR[dt];
   const expectedBytes = count * ctor.BYTES_PER_ELEMENT;
   if (raw.byteLength !== expectedBytes) {

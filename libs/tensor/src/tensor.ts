@@ -72,7 +72,9 @@ export function formatShape(shape: readonly number[]): string {
  */
 export function validateShape(tensorName: string, shape: readonly unknown[]): number[] {
   const dims: number[] = [];
-  for (const [i, dim] of shape.entries()) {
+  // Indexed loops (not entries()/every()): these run per tensor on the request path.
+  for (let i = 0; i < shape.length; i++) {
+    const dim = shape[i];
     if (typeof dim !== 'number' || !Number.isSafeInteger(dim) || dim < 0) {
       throw new TensorError('bad_shape', `bad shape dimension ${i}`, {
         tensorName,
@@ -104,7 +106,8 @@ export function expectedByteSize(datatype: Datatype, shape: readonly number[]): 
  */
 export function shapeMatches(expected: readonly number[], shape: readonly number[]): boolean {
   if (expected.length !== shape.length) return false;
-  return expected.every((dim, i) => dim === -1 || dim === shape[i]);
+  for (let i = 0; i < expected.length; i++) if (expected[i] !== -1 && expected[i] !== shape[i]) return false;
+  return true;
 }
 
 /**

@@ -50,6 +50,14 @@ describe('decoding request inputs', () => {
     expect(count.expected).toBe('2 raw_input_contents entries (one per input, in order)');
     expect(count.got).toBe('1');
     expect(errorOf(() => decodeInferInputs([inputs[0]!, inputs[0]!], [Buffer.alloc(8), Buffer.alloc(8)])).message).toContain('duplicate input name');
+    // past the pairwise limit too, wherever the repeat is
+    const many = Array.from({ length: 40 }, (_, i) => ({ name: `in${i}`, datatype: 'FP32', shape: [1] }));
+    expect(() => inferInputsAsRaw(many, many.map(() => Buffer.alloc(4)))).not.toThrow();
+    for (const at of [1, 15, 16, 39]) {
+      const dup = many.map((t, i) => (i === at ? { ...t, name: 'in0' } : t));
+      expect(errorOf(() => inferInputsAsRaw(dup, dup.map(() => Buffer.alloc(4)))).message).toContain('duplicate input name');
+      expect(errorOf(() => inferInputsAsRaw(dup.slice(0, at + 1), dup.slice(0, at + 1).map(() => Buffer.alloc(4)))).tensorName).toBe('in0');
+    }
     const mixed = errorOf(() =>
       decodeInferInputs([{ ...inputs[0]!, contents: { int64_contents: [1] } }, inputs[1]!], [Buffer.alloc(8), Buffer.alloc(4)]),
     );
@@ -64,6 +72,9 @@ describe('decoding request inputs', () => {
     expect(x).toMatchObject({ name: 'x', datatype: 'FP32', shape: [1, 2] });
     expect(x!.data.buffer).toBe(message.buffer);
     expect(x!.data.byteOffset).toBe(1);
+    expect(x!.data).toBe(misaligned); // a Buffer is passed on as itself, not wrapped in a new view
+    const fromView = inferInputsAsRaw([{ name: 'x', datatype: 'FP32', shape: [1, 2] }], [new Uint8Array(message.buffer, message.byteOffset + 1, 8)]);
+    expect(Buffer.isBuffer(fromView[0]!.data) && fromView[0]!.data.buffer === message.buffer).toBe(true);
     expect(Array.from(decodeInferInputs([{ name: 'x', datatype: 'FP32', shape: [1, 2] }], [misaligned])[0]!.data as Float32Array)).toEqual([1.5, -2]);
     // typed contents become raw little-endian bytes once
     const [typed] = inferInputsAsRaw([{ name: 'y', datatype: 'INT32', shape: [2], contents: { int_contents: [7, -1] } }], []);

@@ -73,9 +73,15 @@ export function inferInputsAsRaw(inputs: readonly WireInputTensor[], rawContents
     const raw = rawContents.length > 0 ? rawContents[i] : undefined;
     if (raw === undefined || hasContents(input.contents)) return toRawTensor(decodeInputTensor(input, raw));
     const { datatype, shape } = checkRaw(input.name, input.datatype, input.shape, raw);
-    return { name: input.name, datatype, shape, data: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) };
+    return { name: input.name, datatype, shape, data: Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) };
   });
 }
+
+/** Up to this many inputs, names are checked for uniqueness pairwise. */
+const PAIRWISE_MAX_INPUTS = 16;
+
+const duplicateInput = (name: string): TensorError =>
+  new TensorError('bad_value', 'duplicate input name', { tensorName: name, expected: 'unique input names', got: 'the name twice' });
 
 /** The request-level rules: one raw entry per input when raw contents are used, unique input names. */
 function checkInputs(inputs: readonly WireInputTensor[], rawContents: readonly Uint8Array[]): readonly WireInputTensor[] {
@@ -86,12 +92,21 @@ function checkInputs(inputs: readonly WireInputTensor[], rawContents: readonly U
       got: `${rawContents.length}`,
     });
   }
-  const seen = new Set<string>();
-  for (const input of inputs) {
-    if (seen.has(input.name)) {
-      throw new TensorError('bad_value', 'duplicate input name', { tensorName: input.name, expected: 'unique input names', got: 'the name twice' });
+  // Requests carry a handful of inputs: compare pairwise rather than build a Set per request (a Set past
+  // PAIRWISE_MAX_INPUTS, so a request with very many inputs costs linear time, not quadratic).
+  if (inputs.length > PAIRWISE_MAX_INPUTS) {
+    const seen = new Set<string>();
+    for (const input of inputs) {
+      if (seen.has(input.name)) throw duplicateInput(input.name);
+      seen.add(input.name);
     }
-    seen.add(input.name);
+    return inputs;
+  }
+  for (let i = 1; i < inputs.length; i++) {
+    const name = inputs[i]!.name;
+    for (let j = 0; j < i; j++) {
+      if (inputs[j]!.name === name) throw duplicateInput(name);
+    }
   }
   return inputs;
 }

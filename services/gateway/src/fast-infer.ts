@@ -4,7 +4,7 @@ import type { ModelInferRequest__Output, ModelInferResponse } from '@maas/protos
 import { contextFromHeaders, tracingEnabled } from '@maas/tracing';
 import type { Authenticator } from './auth';
 import type { GatewayState } from './gateway-state';
-import type { InferRequest } from './infer';
+import type { InferContext } from './infer';
 
 /** The path of ModelInfer, the method the fast gRPC path serves. */
 export const MODEL_INFER_PATH = '/inference.GRPCInferenceService/ModelInfer';
@@ -32,15 +32,9 @@ export function fastModelInfer(
     serialize: (response) => codec.responseSerialize(response),
     handle: async (req, call) => {
       const header = (name: string): string | undefined => call.header(name);
-      const principal = auth.authenticate(header);
-      return state.inference.infer(req as unknown as InferRequest, {
-        principal,
-        deadlineUnixMs: Math.min(call.getDeadline(), Date.now() + state.defaultTimeoutMs),
-        protocol: 'grpc',
-        logger,
-        signal: call,
-        ...(tracingEnabled() ? { traceContext: contextFromHeaders(header) } : {}),
-      });
+      const ctx: InferContext = { principal: auth.authenticate(header), deadlineUnixMs: Math.min(call.getDeadline(), Date.now() + state.defaultTimeoutMs), protocol: 'grpc', logger, signal: call };
+      if (tracingEnabled()) ctx.traceContext = contextFromHeaders(header);
+      return state.inference.infer(req, ctx);
     },
   };
 }

@@ -6,7 +6,7 @@ import { contextFromHeaders, tracingEnabled } from '@maas/tracing';
 import type { GRPCInferenceServiceHandlers, ModelInferRequest__Output } from '@maas/protos';
 import type { Authenticator } from './auth';
 import type { GatewayState } from './gateway-state';
-import type { InferRequest } from './infer';
+import type { InferContext } from './infer';
 import type { TenantIsolation } from './tenant-isolation';
 import { modelConfig, modelMetadata } from './model-info';
 
@@ -33,16 +33,12 @@ const unimplemented = (what: string) =>
 
 /** The GRPCInferenceService implementation: Open Inference Protocol v2 plus Triton's extensions. */
 export function inferenceHandlers(state: GatewayState, auth: Authenticator, isolation: TenantIsolation, logger: Logger): GRPCInferenceServiceHandlers {
+  // The decoded message is the InferRequest (structurally): no cast, the compiler checks it.
   const infer = async (req: ModelInferRequest__Output, call: { metadata: grpc.Metadata; getDeadline(): grpc.Deadline; cancelled?: boolean }, signal?: AbortSignal) => {
-    const principal = auth.authenticate(metadataHeader(call));
-    return state.inference.infer(req as unknown as InferRequest, {
-      principal,
-      deadlineUnixMs: deadlineOf(call, state.defaultTimeoutMs),
-      protocol: 'grpc',
-      logger,
-      ...(tracingEnabled() ? { traceContext: contextFromHeaders(metadataHeader(call)) } : {}),
-      ...(signal ? { signal } : {}),
-    });
+    const header = metadataHeader(call);
+    const ctx: InferContext = { principal: auth.authenticate(header), deadlineUnixMs: deadlineOf(call, state.defaultTimeoutMs), protocol: 'grpc', logger, signal };
+    if (tracingEnabled()) ctx.traceContext = contextFromHeaders(header);
+    return state.inference.infer(req, ctx);
   };
 
   return {

@@ -8,14 +8,14 @@ import {
   parseInferRequest,
   parseParameters,
   wantsBinaryOutput,
-  type HttpInferRequest,
 } from './http-codec';
+import type { InferRequest } from './infer';
 
 function json(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value), 'utf8');
 }
 
-function parse(body: unknown, extra: { header?: string | number; binary?: Buffer } = {}): HttpInferRequest {
+function parse(body: unknown, extra: { header?: string | number; binary?: Buffer } = {}): InferRequest {
   const head = json(body);
   return parseInferRequest({
     modelName: 'm',
@@ -23,6 +23,12 @@ function parse(body: unknown, extra: { header?: string | number; binary?: Buffer
     body: extra.binary ? Buffer.concat([head, extra.binary]) : head,
     inferenceHeaderContentLength: extra.header ?? (extra.binary ? head.byteLength : undefined),
   });
+}
+
+/** JSON of odd byte length (a trailing space when needed), so the binary sections after it start misaligned. */
+function oddLengthJson(value: unknown): Buffer {
+  const head = json(value);
+  return head.byteLength % 2 === 1 ? head : Buffer.concat([head, Buffer.from(' ')]);
 }
 
 function codecError(fn: () => unknown): HttpCodecError {
@@ -166,6 +172,42 @@ describe('parseInferRequest: binary tensor data extension', () => {
     expect([extra.path, extra.got]).toEqual(['body', '6 bytes']);
   });
 
+  it('forwards each binary section as a view of the body, not a copy, even at an odd offset', () => {
+    const a = Buffer.from(new Float64Array([0.5, -1]).buffer);
+    const b = encodeBytesElements(['x', 'yz']);
+    const head = oddLengthJson({
+      inputs: [
+        { name: 'a', shape: [2], datatype: 'FP64', parameters: { binary_data_size: a.byteLength } },
+        { name: 'b', shape: [2], datatype: 'BYTES', parameters: { binary_data_size: b.byteLength } },
+      ],
+    });
+    const body = Buffer.concat([head, a, b]);
+    expect((body.byteOffset + head.byteLength) % 8).not.toBe(0); // a Float64Array could not view the section in place
+    const req = parseInferRequest({ modelName: 'm', body, inferenceHeaderContentLength: head.byteLength });
+    const [ra, rb] = req.raw_input_contents;
+    expect(ra!.buffer).toBe(body.buffer);
+    expect(ra!.byteOffset).toBe(body.byteOffset + head.byteLength);
+    expect(rb!.buffer).toBe(body.buffer);
+    expect(rb!.byteOffset).toBe(body.byteOffset + head.byteLength + a.byteLength);
+    body.writeUInt8(0xab, head.byteLength); // a view sees a change to the body; a copy would not
+    expect(ra![0]).toBe(0xab);
+    expect(Buffer.compare(rb!, b)).toBe(0);
+  });
+
+  it('refuses bad binary sections at odd offsets with the same errors (size, BYTES framing and count)', () => {
+    const atOddOffset = (input: Record<string, unknown>, binary: Buffer): HttpCodecError => {
+      const head = oddLengthJson({ inputs: [input] });
+      return codecError(() => parseInferRequest({ modelName: 'm', body: Buffer.concat([head, binary]), inferenceHeaderContentLength: head.byteLength }));
+    };
+    const size = atOddOffset({ name: 'a', shape: [3], datatype: 'FP32', parameters: { binary_data_size: 8 } }, Buffer.alloc(8));
+    expect([size.path, size.got]).toEqual(['inputs[0]', '8 bytes']);
+    expect(size.message).toBe("invalid inference request at inputs[0]: tensor 'a': raw data size does not match shape and datatype: expected 12 bytes (shape [3] = 3 elements × 4 bytes FP32), got 8 bytes");
+    const framing = atOddOffset({ name: 't', shape: [1], datatype: 'BYTES', parameters: { binary_data_size: 5 } }, Buffer.from([9, 0, 0, 0, 1]));
+    expect(framing.message).toBe("invalid inference request at inputs[0]: tensor 't': BYTES element 0 overruns the data: expected at most 1 bytes left, got length prefix 9 at offset 0");
+    const count = atOddOffset({ name: 't', shape: [2], datatype: 'BYTES', parameters: { binary_data_size: 6 } }, Buffer.from([2, 0, 0, 0, 0x68, 0x69]));
+    expect(count.message).toBe("invalid inference request at inputs[0]: tensor 't': BYTES element count does not match shape: expected 2 length-prefixed elements, got 1 elements in 6 bytes");
+  });
+
   it('requires the header for binary inputs and a sane header value', () => {
     const noHeader = codecError(() => parse({ inputs: [{ name: 'a', shape: [1], datatype: 'FP32', parameters: { binary_data_size: 4 } }] }));
     expect(noHeader.expected).toContain(INFERENCE_HEADER_CONTENT_LENGTH);
@@ -272,6 +314,45 @@ describe('encodeInferResponse', () => {
     expect(() =>
       encodeInferResponse({ model_name: 'm', outputs: [output], raw_output_contents: [Buffer.alloc(3)] }, { parameters: {}, outputs: [] }),
     ).toThrow(InternalError);
+  });
+
+  it('sends raw outputs asked for as binary as the bytes they are (no decode and re-encode), checked the same way', () => {
+    const message = Buffer.alloc(3 + 8 + 11);
+    raw.copy(message, 3); // FP32 at an odd offset
+    const text = encodeBytesElements(['x', 'yz']);
+    text.copy(message, 11);
+    const asBinary = { parameters: { binary_data_output: { bool_param: true } }, outputs: [] };
+    const res = encodeInferResponse(
+      {
+        model_name: 'm',
+        outputs: [output, { name: 't', datatype: 'BYTES', shape: [2] }],
+        raw_output_contents: [message.subarray(3, 11), message.subarray(11)],
+      },
+      asBinary,
+    );
+    const headerBytes = Number(res.headers[INFERENCE_HEADER_CONTENT_LENGTH]);
+    expect((JSON.parse(res.body.subarray(0, headerBytes).toString()) as { outputs: unknown[] }).outputs).toEqual([
+      { name: 'y', datatype: 'FP32', shape: [2], parameters: { binary_data_size: 8 } },
+      { name: 't', datatype: 'BYTES', shape: [2], parameters: { binary_data_size: 11 } },
+    ]);
+    expect(res.body.subarray(headerBytes).equals(Buffer.concat([raw, text]))).toBe(true);
+    const malformed = (bytes: Buffer, datatype = 'FP32', shape = [2]): unknown => {
+      try {
+        encodeInferResponse({ model_name: 'm', outputs: [{ name: 'y', datatype, shape }], raw_output_contents: [bytes] }, asBinary);
+      } catch (e) {
+        return e;
+      }
+      throw new Error('expected an error');
+    };
+    const short = malformed(Buffer.alloc(3));
+    expect(short).toBeInstanceOf(InternalError);
+    expect((short as Error).message).toBe("model output 'y' is malformed: tensor 'y': raw data size does not match shape and datatype: expected 8 bytes (shape [2] = 2 elements × 4 bytes FP32), got 3 bytes");
+    expect((malformed(Buffer.from([9, 0, 0, 0]), 'BYTES', [1]) as Error).message).toMatch(/^model output 'y' is malformed: .*BYTES element 0 overruns the data/);
+    expect((malformed(Buffer.alloc(8), 'FP99') as Error).message).toMatch(/^model output 'y' is malformed: .*FP99/);
+    // typed contents and raw bytes both: still refused, as before
+    expect(() =>
+      encodeInferResponse({ model_name: 'm', outputs: [{ ...output, contents: { fp32_contents: [1, 2] } }], raw_output_contents: [raw] }, asBinary),
+    ).toThrow(/malformed.*both/);
   });
 });
 

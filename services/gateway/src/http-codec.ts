@@ -1,11 +1,11 @@
 // KServe v2 REST binding (`POST /v2/models/{model}[/versions/{version}]/infer`), pure logic: turns an
-// HTTP body into the same ModelInferRequest shape the gRPC front door receives, and a
+// HTTP body into the InferRequest the gRPC front door also hands to InferenceService, and a
 // ModelInferResponse-shaped result back into an HTTP body. Includes Triton's binary tensor data
 // extension: a JSON header of `Inference-Header-Content-Length` bytes followed by raw tensors.
 import { InternalError, InvalidArgumentError } from '@maas/errors';
 import {
+  checkRaw,
   decodeInputTensor,
-  decodeRaw,
   encodeRaw,
   TensorError,
   valuesToData,
@@ -13,11 +13,13 @@ import {
   elementCount,
   formatShape,
   datatypeInfo,
+  hasContents,
   validateShape,
   type ElementValue,
   type Tensor,
   type TensorContents,
 } from '@maas/tensor';
+import { parameterValue, type InferInputTensor, type InferParameters, type InferRequest, type InferRequestedOutput } from './infer';
 
 /** HTTP header (lower-case, as Node presents it) giving the byte length of the JSON part of a binary body. */
 export const INFERENCE_HEADER_CONTENT_LENGTH = 'inference-header-content-length';
@@ -27,47 +29,6 @@ export const BINARY_DATA_SIZE_PARAM = 'binary_data_size';
 export const BINARY_DATA_PARAM = 'binary_data';
 /** Request parameter: return every output as binary unless the output says otherwise. */
 export const BINARY_DATA_OUTPUT_PARAM = 'binary_data_output';
-
-/** An inference parameter (inference.InferParameter): one of its fields is set. */
-export interface InferParameter {
-  bool_param?: boolean;
-  int64_param?: number;
-  string_param?: string;
-  double_param?: number;
-  uint64_param?: number;
-}
-
-/** Named parameters of a request, tensor or response. */
-export type InferParameters = Record<string, InferParameter>;
-
-/** An input header of a ModelInferRequest; its data is the matching raw_input_contents entry. */
-export interface HttpInferInput {
-  name: string;
-  datatype: string;
-  shape: number[];
-  parameters: InferParameters;
-}
-
-/** A requested output of a ModelInferRequest. */
-export interface HttpInferRequestedOutput {
-  name: string;
-  parameters: InferParameters;
-}
-
-/**
- * A parsed REST request in the shape of inference.ModelInferRequest. Every input's data is in
- * raw_input_contents (same order as inputs), whether it came as JSON or binary, so the gateway handles
- * REST and gRPC requests alike.
- */
-export interface HttpInferRequest {
-  model_name: string;
-  model_version: string;
-  id: string;
-  parameters: InferParameters;
-  inputs: HttpInferInput[];
-  outputs: HttpInferRequestedOutput[];
-  raw_input_contents: Buffer[];
-}
 
 /** What parseInferRequest needs from the HTTP exchange. */
 export interface HttpInferRequestSource {
@@ -166,11 +127,6 @@ export function parseParameters(value: unknown, path: string): InferParameters {
   return out;
 }
 
-/** The JSON value of an InferParameter (whichever field is set); undefined for an empty one. */
-export function parameterValue(param: InferParameter): boolean | number | string | undefined {
-  return param.bool_param ?? param.int64_param ?? param.string_param ?? param.double_param ?? param.uint64_param;
-}
-
 function parametersToJson(params: InferParameters | undefined): Record<string, boolean | number | string> | undefined {
   if (params === undefined) return undefined;
   const out: Record<string, boolean | number | string> = {};
@@ -255,11 +211,12 @@ function binaryDataSize(params: InferParameters, path: string): number | undefin
 
 /**
  * Parses a REST inference request body (JSON, or JSON header + binary tensors when
- * `inferenceHeaderContentLength` is given) into a ModelInferRequest-shaped object with every input's
- * data in raw_input_contents. Validates the datatype, shape and data of every input. Throws
- * HttpCodecError naming the field path and what was expected.
+ * `inferenceHeaderContentLength` is given) into an InferRequest with every input's data in
+ * raw_input_contents: JSON data encoded once, binary sections forwarded as views of the body (checked
+ * for size and framing, never decoded or copied). Validates the datatype, shape and data of every input.
+ * Throws HttpCodecError naming the field path and what was expected.
  */
-export function parseInferRequest(source: HttpInferRequestSource): HttpInferRequest {
+export function parseInferRequest(source: HttpInferRequestSource): InferRequest {
   const { body } = source;
   const headerBytes = parseHeaderLength(source.inferenceHeaderContentLength, body.byteLength);
   const jsonPart = headerBytes === undefined ? body : body.subarray(0, headerBytes);
@@ -275,7 +232,7 @@ export function parseInferRequest(source: HttpInferRequestSource): HttpInferRequ
   }
 
   let binaryOffset = 0;
-  const inputs: HttpInferInput[] = [];
+  const inputs: InferInputTensor[] = [];
   const raw: Buffer[] = [];
   rawInputs.forEach((entry: unknown, i: number) => {
     const path = `inputs[${i}]`;
@@ -308,7 +265,8 @@ export function parseInferRequest(source: HttpInferRequestSource): HttpInferRequ
       bytes = binary.subarray(binaryOffset, binaryOffset + size);
       binaryOffset += size;
       try {
-        decodeRaw(name, datatype, shape, bytes);
+        // Size (and BYTES framing) only: decoding would copy a misaligned section just to throw it away.
+        checkRaw(name, datatype, shape, bytes);
       } catch (error) {
         wrapTensorError(path, error);
       }
@@ -327,7 +285,7 @@ export function parseInferRequest(source: HttpInferRequestSource): HttpInferRequ
     throw new HttpCodecError('body', `${binaryOffset} bytes of binary tensor data after the JSON header (sum of ${BINARY_DATA_SIZE_PARAM})`, `${binary.byteLength} bytes`);
   }
 
-  const outputs: HttpInferRequestedOutput[] = [];
+  const outputs: InferRequestedOutput[] = [];
   const rawOutputs = json['outputs'];
   if (rawOutputs !== undefined) {
     if (!Array.isArray(rawOutputs)) throw new HttpCodecError('outputs', 'an array of requested outputs', describeValue(rawOutputs));
@@ -362,9 +320,9 @@ export function parseInferRequest(source: HttpInferRequestSource): HttpInferRequ
  * Whether an output goes back as binary: its own `binary_data` parameter decides; otherwise the
  * request's `binary_data_output` parameter; otherwise JSON.
  */
-export function wantsBinaryOutput(request: Pick<HttpInferRequest, 'parameters' | 'outputs'>, outputName: string): boolean {
+export function wantsBinaryOutput(request: Pick<InferRequest, 'parameters' | 'outputs'>, outputName: string): boolean {
   const requested = request.outputs.find((o) => o.name === outputName);
-  const own = requested?.parameters[BINARY_DATA_PARAM]?.bool_param;
+  const own = requested?.parameters?.[BINARY_DATA_PARAM]?.bool_param;
   if (own !== undefined) return own;
   return request.parameters[BINARY_DATA_OUTPUT_PARAM]?.bool_param ?? false;
 }
@@ -377,29 +335,39 @@ interface JsonOutput {
   data?: ElementValue[];
 }
 
+/** Runs a check or decode of a model output; a malformed output is the platform's fault, not the caller's. */
+function malformedOutputAsInternal<T>(name: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw new InternalError(`model output '${name}' is malformed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
 /**
  * Builds the REST response for a ModelInferResponse-like result: JSON with flat row-major `data`, or,
  * for outputs asked for as binary, JSON header + raw tensors in output order with
  * `parameters.binary_data_size` set and the Inference-Header-Content-Length header. BYTES outputs in
  * binary form use the 4-byte length-prefixed framing.
  */
-export function encodeInferResponse(response: InferResponseSource, request: Pick<HttpInferRequest, 'parameters' | 'outputs'>): HttpInferResponse {
+export function encodeInferResponse(response: InferResponseSource, request: Pick<InferRequest, 'parameters' | 'outputs'>): HttpInferResponse {
   const rawOutputs = response.raw_output_contents ?? [];
   const binaryParts: Buffer[] = [];
   const outputs: JsonOutput[] = response.outputs.map((output, i) => {
-    let tensor: Tensor;
-    try {
-      tensor = decodeInputTensor(
-        { name: output.name, datatype: output.datatype, shape: output.shape, contents: output.contents ?? null },
-        rawOutputs.length > 0 ? rawOutputs[i] : undefined,
-      );
-    } catch (error) {
-      // A malformed output is the platform's fault, not the caller's.
-      throw new InternalError(`model output '${output.name}' is malformed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
-    const json: JsonOutput = { name: tensor.name, datatype: tensor.datatype, shape: tensor.shape };
+    const raw = rawOutputs.length > 0 ? rawOutputs[i] : undefined;
     const params = parametersToJson(output.parameters) ?? {};
-    if (wantsBinaryOutput(request, output.name)) {
+    const binary = wantsBinaryOutput(request, output.name);
+    if (binary && raw !== undefined && !hasContents(output.contents)) {
+      // Raw bytes asked for as binary go out as they came: checked (size, BYTES framing), not decoded and re-encoded.
+      const checked = malformedOutputAsInternal(output.name, () => checkRaw(output.name, output.datatype, output.shape, raw));
+      binaryParts.push(Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
+      return { name: output.name, datatype: checked.datatype, shape: checked.shape, parameters: { ...params, [BINARY_DATA_SIZE_PARAM]: raw.byteLength } };
+    }
+    const tensor: Tensor = malformedOutputAsInternal(output.name, () =>
+      decodeInputTensor({ name: output.name, datatype: output.datatype, shape: output.shape, contents: output.contents ?? null }, raw),
+    );
+    const json: JsonOutput = { name: tensor.name, datatype: tensor.datatype, shape: tensor.shape };
+    if (binary) {
       const bytes = encodeRaw(tensor.data);
       binaryParts.push(bytes);
       json.parameters = { ...params, [BINARY_DATA_SIZE_PARAM]: bytes.byteLength };

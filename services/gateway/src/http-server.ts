@@ -8,8 +8,8 @@ import { contextFromHeaders, tracingEnabled } from '@maas/tracing';
 import type { Authenticator } from './auth';
 import type { GatewayState } from './gateway-state';
 import { INFERENCE_HEADER_CONTENT_LENGTH, encodeInferResponse, parseInferRequest } from './http-codec';
-import type { InferRequest } from './infer';
 import { createGatewayHttpServer, type GatewayHttpServer } from './http-tls';
+import type { InferContext } from './infer';
 import { modelConfig, modelMetadata } from './model-info';
 import type { TenantIsolation } from './tenant-isolation';
 
@@ -132,14 +132,15 @@ export function createHttpServer(state: GatewayState, auth: Authenticator, isola
         if (!res.writableFinished) abort.abort();
       });
       const timeout = Number(header('timeout-ms') ?? state.defaultTimeoutMs);
-      const result = await state.inference.infer(parsed as unknown as InferRequest, {
+      const ctx: InferContext = {
         principal,
         deadlineUnixMs: Date.now() + Math.min(Number.isFinite(timeout) && timeout > 0 ? timeout : state.defaultTimeoutMs, state.defaultTimeoutMs),
         protocol: 'http',
         logger,
         signal: abort.signal,
-        ...(tracingEnabled() ? { traceContext: contextFromHeaders(header) } : {}),
-      });
+      };
+      if (tracingEnabled()) ctx.traceContext = contextFromHeaders(header);
+      const result = await state.inference.infer(parsed, ctx);
       const encoded = encodeInferResponse(result, parsed);
       res.writeHead(200, { ...encoded.headers, 'content-length': encoded.body.length });
       res.end(encoded.body);

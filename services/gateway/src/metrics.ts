@@ -19,7 +19,6 @@ export function requestLabels(target: { model: string; version: number } | undef
   return target ? { model: target.model, version: String(target.version) } : { model: 'unresolved', version: 'none' };
 }
 
-
 /** The gateway's Prometheus metrics. Labels: model, version, outcome (grpc code name) — bounded. */
 export function gatewayMetrics(registry: Registry) {
   return {
@@ -60,3 +59,50 @@ export function gatewayMetrics(registry: Registry) {
 
 /** The gateway metric set. */
 export type GatewayMetrics = ReturnType<typeof gatewayMetrics>;
+
+/** The labeled series one resolved version writes on the success path, bound to their labels once. */
+export interface VersionSeries {
+  /** maas_requests_total{outcome="ok"} of each protocol. */
+  readonly ok: Readonly<Record<'grpc' | 'http', { inc(value?: number): void }>>;
+  readonly requestSeconds: { observe(value: number): void };
+  readonly queueWaitSeconds: { observe(value: number): void };
+  readonly preprocessSeconds: { observe(value: number): void };
+}
+
+/** How many versions' series are kept bound; past it the cache starts over (a re-bind costs a few µs). */
+export const VERSION_SERIES_CACHE_MAX_ENTRIES = 1024;
+
+/**
+ * The prom-client children (`.labels(...)`) of every per-version metric, bound once per model version so
+ * the success path builds no label objects. Bounded: when a new version would take it past `maxEntries`
+ * it is cleared and fills again from the versions still in use. Binding creates no series; a series
+ * appears at its first inc/observe, exactly as with label objects.
+ */
+export class VersionSeriesCache {
+  private readonly byVersion = new Map<string, VersionSeries>();
+
+  constructor(private readonly metrics: GatewayMetrics, readonly maxEntries: number = VERSION_SERIES_CACHE_MAX_ENTRIES) {}
+
+  /** The bound series of a model version. */
+  of(model: string, version: number): VersionSeries {
+    const key = `${model}\u0000${version}`;
+    const hit = this.byVersion.get(key);
+    if (hit !== undefined) return hit;
+    if (this.byVersion.size >= this.maxEntries) this.byVersion.clear();
+    const v = String(version);
+    const { requests, requestSeconds, queueWaitSeconds, preprocessSeconds } = this.metrics;
+    const series: VersionSeries = {
+      ok: { grpc: requests.labels(model, v, 'ok', 'grpc'), http: requests.labels(model, v, 'ok', 'http') },
+      requestSeconds: requestSeconds.labels(model, v),
+      queueWaitSeconds: queueWaitSeconds.labels(model, v),
+      preprocessSeconds: preprocessSeconds.labels(model, v),
+    };
+    this.byVersion.set(key, series);
+    return series;
+  }
+
+  /** Versions bound now. */
+  get size(): number {
+    return this.byVersion.size;
+  }
+}

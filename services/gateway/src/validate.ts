@@ -4,27 +4,36 @@ import { formatShape, shapeMatches } from '@maas/tensor';
 
 const list = (specs: readonly RegistryTensorSpec[]): string => specs.map((s) => `"${s.name}" ${s.datatype}${formatShape(s.shape)}`).join(', ');
 
+const where = (version: RegistryModelVersion): string => `model "${version.model}" version ${version.version}`;
+
+/** The tensor of that name; a linear scan, since models declare a handful of tensors (no Map per request). */
+function findSpec<T extends { name: string }>(specs: readonly T[], name: string): T | undefined {
+  for (const spec of specs) if (spec.name === name) return spec;
+  return undefined;
+}
+
 /**
  * Checks inputs (their headers: name, datatype, shape) against a version's declared inputs: every input known and present once, datatype
  * equal, shape matching (-1 = any), one batch size across inputs, batch ≤ max_batch_size. Requested outputs
- * must exist. Each error names the tensor and what was expected.
+ * must exist. Each error names the tensor and what was expected. A request that passes allocates nothing
+ * here (it runs once per request on the hot path); the messages are built only to throw.
  */
 export function validateAgainstModel(version: RegistryModelVersion, inputs: ReadonlyArray<{ name: string; datatype: string; shape: readonly number[] }>, requestedOutputs: readonly string[]): void {
-  const where = `model "${version.model}" version ${version.version}`;
-  const specs = new Map(version.inputs.map((s) => [s.name, s]));
   for (const t of inputs) {
-    const spec = specs.get(t.name);
-    if (!spec) throw new InvalidArgumentError(`unknown input "${t.name}": ${where} expects ${list(version.inputs)}`, { details: { tensor: t.name } });
+    const spec = findSpec(version.inputs, t.name);
+    if (!spec) throw new InvalidArgumentError(`unknown input "${t.name}": ${where(version)} expects ${list(version.inputs)}`, { details: { tensor: t.name } });
     if (t.datatype !== spec.datatype) {
-      throw new InvalidArgumentError(`input "${t.name}": datatype ${t.datatype} does not match ${where}: expected ${spec.datatype}`, { details: { tensor: t.name } });
+      throw new InvalidArgumentError(`input "${t.name}": datatype ${t.datatype} does not match ${where(version)}: expected ${spec.datatype}`, { details: { tensor: t.name } });
     }
     if (!shapeMatches(spec.shape, t.shape)) {
-      throw new InvalidArgumentError(`input "${t.name}": shape ${formatShape(t.shape)} does not match ${where}: expected ${formatShape(spec.shape)} (-1 = any size)`, { details: { tensor: t.name } });
+      throw new InvalidArgumentError(`input "${t.name}": shape ${formatShape(t.shape)} does not match ${where(version)}: expected ${formatShape(spec.shape)} (-1 = any size)`, { details: { tensor: t.name } });
     }
   }
-  const given = new Set(inputs.map((t) => t.name));
-  const missing = version.inputs.filter((s) => !given.has(s.name));
-  if (missing.length > 0) throw new InvalidArgumentError(`missing input ${missing.map((s) => `"${s.name}" ${s.datatype}${formatShape(s.shape)}`).join(', ')} for ${where}`);
+  for (const spec of version.inputs) {
+    if (findSpec(inputs, spec.name)) continue;
+    const missing = version.inputs.filter((s) => !findSpec(inputs, s.name));
+    throw new InvalidArgumentError(`missing input ${missing.map((s) => `"${s.name}" ${s.datatype}${formatShape(s.shape)}`).join(', ')} for ${where(version)}`);
+  }
 
   if (version.batch_dim && inputs.length > 0) {
     const batch = inputs[0]!.shape[0] ?? 0;
@@ -35,12 +44,11 @@ export function validateAgainstModel(version: RegistryModelVersion, inputs: Read
     }
     const max = version.config?.batching?.max_batch_size ?? 0;
     if (max > 0 && batch > max) {
-      throw new InvalidArgumentError(`input "${inputs[0]!.name}": batch size ${batch} is over the maximum of ${max} for ${where}`, { details: { tensor: inputs[0]!.name } });
+      throw new InvalidArgumentError(`input "${inputs[0]!.name}": batch size ${batch} is over the maximum of ${max} for ${where(version)}`, { details: { tensor: inputs[0]!.name } });
     }
     if (batch === 0) throw new InvalidArgumentError(`input "${inputs[0]!.name}": batch size 0: expected at least one row`);
   }
-  const outputs = new Set(version.outputs.map((o) => o.name));
   for (const name of requestedOutputs) {
-    if (!outputs.has(name)) throw new InvalidArgumentError(`unknown output "${name}" requested: ${where} has ${list(version.outputs)}`);
+    if (!findSpec(version.outputs, name)) throw new InvalidArgumentError(`unknown output "${name}" requested: ${where(version)} has ${list(version.outputs)}`);
   }
 }
