@@ -140,7 +140,18 @@ describe('readiness, repository and statistics from the workers', () => {
   it('ModelStatistics sums real queue and compute times over two workers and answers NOT_FOUND for unknown models', async () => {
     workers.push(await stack.addWorker({ ...WORKER_ENV, MAAS_WORKER_POOL: 'cpu-b' }));
     await waitFor(async () => (await unary<{ models: IndexRow[] }>('RepositoryIndex', {})).models.length > 0 && (await index()).get('mlp:1')?.state === 'READY', 20_000, 'mlp READY');
-    const before = (await unary<{ model_stats: ModelStats[] }>('ModelStatistics', { name: 'mlp', version: '1' })).model_stats[0]!;
+    // The starting counts once earlier requests' counts are flushed (the gateway and workers add theirs to Redis
+    // every second): unchanged over a read 1.5 s later. Read too early, a request of the test before lands in the
+    // window and the sums come out one over.
+    const read = async (): Promise<ModelStats> => (await unary<{ model_stats: ModelStats[] }>('ModelStatistics', { name: 'mlp', version: '1' })).model_stats[0]!;
+    let before = await read();
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 1500));
+      const again = await read();
+      const settled = again.inference_stats.success.count === before.inference_stats.success.count && again.inference_stats.queue.count === before.inference_stats.queue.count;
+      before = again;
+      if (settled) break;
+    }
     const n = 60;
     await Promise.all(Array.from({ length: n }, (_, i) => inferFp32(client, 'mlp', [{ name: 'x', shape: [2, 4], values: Float32Array.from({ length: 8 }, (_, j) => i + j) }])));
     const jobsOk = async (): Promise<number> => {
