@@ -54,7 +54,8 @@ export function cpuProfileEnv(dir: string | undefined): Record<string, string> {
 export async function startMaas(models: readonly BenchModel[], options: MaasOptions): Promise<Stack> {
   const profiling = cpuProfileEnv(options.cpuProfileDir);
   const nodeOptions = [options.env?.['NODE_OPTIONS'], profiling['NODE_OPTIONS']].filter((o) => o !== undefined).join(' ');
-  const profileEnv = { ...options.env, ...profiling, ...(nodeOptions !== '' ? { NODE_OPTIONS: nodeOptions } : {}) };
+  // options.env reaches every service as the stack's base env; gateway and workers add profiling, with NODE_OPTIONS joined.
+  const profileEnv = { ...profiling, ...(nodeOptions !== '' ? { NODE_OPTIONS: nodeOptions } : {}) };
   // Workers start after the uploads, as in a deployment where models exist before workers scale up: each
   // worker loads every model once at start, and no measurement overlaps a model load.
   const stack = await startStack({ workers: 0, ...(options.env ? { env: options.env } : {}), gatewayEnv: profileEnv, workerEnv: profileEnv, ...(options.tls ? { tls: options.tls } : {}) });

@@ -8,7 +8,7 @@ import type * as http2 from 'node:http2';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { toServiceError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
-import { statusName, type GrpcServerMetrics } from './interceptors';
+import { logRpc, statusName, type GrpcServerMetrics } from './interceptors';
 
 /** What a fast unary handler sees of its call: headers, deadline, and cancellation as an abort-signal-like object. */
 export interface FastCall {
@@ -245,10 +245,6 @@ export class FastUnaryRoute<Req, Res> {
     }
     handled.inc();
     this.seconds.observe(seconds);
-    if (code === GrpcStatus.INTERNAL || code === GrpcStatus.UNKNOWN) {
-      this.options.logger.error({ rpc: this.def.path, code: statusName(code), durationMs: seconds * 1000, details }, 'rpc failed');
-    } else if (this.options.logger.isLevelEnabled?.('debug')) {
-      this.options.logger.debug({ rpc: this.def.path, code: statusName(code), durationMs: seconds * 1000 }, 'rpc');
-    }
+    logRpc(this.options.logger, this.def.path, code, seconds, details);
   }
 }

@@ -44,6 +44,19 @@ export function statusName(code: number): string {
 }
 
 /**
+ * Logs one finished RPC: INTERNAL and UNKNOWN at error with their details, the rest at debug; health checks
+ * (grpc.* services: probes run every second) never. The interceptor and the fast unary path both log through it.
+ */
+export function logRpc(logger: Logger, path: string, code: number, seconds: number, details?: string): void {
+  if (path.startsWith('/grpc.')) return;
+  if (code === grpc.status.INTERNAL || code === grpc.status.UNKNOWN) {
+    logger.error({ rpc: path, code: statusName(code), durationMs: seconds * 1000, details }, 'rpc failed');
+  } else if (logger.isLevelEnabled('debug')) {
+    logger.debug({ rpc: path, code: statusName(code), durationMs: seconds * 1000 }, 'rpc');
+  }
+}
+
+/**
  * A server interceptor that counts and times every RPC and logs failures (and, at debug, every call).
  * Health checks are counted but never logged: probes run every second.
  */
@@ -56,14 +69,7 @@ export function observabilityInterceptor(metrics: GrpcServerMetrics, logger: Log
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         metrics.handled.inc({ grpc_service: serviceName, grpc_method: methodName, grpc_code: statusName(status.code) });
         metrics.handlingSeconds.observe({ grpc_service: serviceName, grpc_method: methodName }, seconds);
-        if (!serviceName.startsWith('grpc.')) {
-          const fields = { rpc: methodDescriptor.path, code: statusName(status.code), durationMs: seconds * 1000 };
-          if (status.code === grpc.status.INTERNAL || status.code === grpc.status.UNKNOWN) {
-            logger.error({ ...fields, details: status.details }, 'rpc failed');
-          } else {
-            logger.debug(fields, 'rpc');
-          }
-        }
+        logRpc(logger, methodDescriptor.path, status.code, seconds, status.details);
         next(status);
       })
       .build();

@@ -1,10 +1,9 @@
 import type { FastUnaryMethod } from '@maas/grpc-kit';
 import type { Logger } from '@maas/logging';
 import type { ModelInferRequest__Output, ModelInferResponse } from '@maas/protos';
-import { contextFromHeaders, tracingEnabled } from '@maas/tracing';
 import type { Authenticator } from './auth';
 import type { GatewayState } from './gateway-state';
-import type { InferContext } from './infer';
+import { inferOverGrpc } from './grpc-inference';
 
 /** The path of ModelInfer, the method the fast gRPC path serves. */
 export const MODEL_INFER_PATH = '/inference.GRPCInferenceService/ModelInfer';
@@ -16,9 +15,9 @@ export interface MethodCodec<Req, Res> {
 }
 
 /**
- * ModelInfer on the fast gRPC path (@maas/grpc-kit fast-unary): the same inference path as the grpc-js handler
- * (grpc-inference.ts) — authentication from the metadata, the client's deadline capped by the default timeout,
- * the trace context, cancellation — with the call itself as the cancel signal (no AbortController per request).
+ * ModelInfer on the fast gRPC path (@maas/grpc-kit fast-unary): the same inference as the grpc-js handler
+ * (inferOverGrpc: principal, deadline, trace context), with the call itself as the cancel signal (no
+ * AbortController per request; its getDeadline() is Infinity without grpc-timeout, so the default timeout applies).
  */
 export function fastModelInfer(
   state: GatewayState,
@@ -30,11 +29,6 @@ export function fastModelInfer(
     path: MODEL_INFER_PATH,
     deserialize: (bytes) => codec.requestDeserialize(bytes),
     serialize: (response) => codec.responseSerialize(response),
-    handle: async (req, call) => {
-      const header = (name: string): string | undefined => call.header(name);
-      const ctx: InferContext = { principal: auth.authenticate(header), deadlineUnixMs: Math.min(call.getDeadline(), Date.now() + state.defaultTimeoutMs), protocol: 'grpc', logger, signal: call };
-      if (tracingEnabled()) ctx.traceContext = contextFromHeaders(header);
-      return state.inference.infer(req, ctx);
-    },
+    handle: (req, call) => inferOverGrpc(state, auth, logger, req, (name) => call.header(name), call, call),
   };
 }

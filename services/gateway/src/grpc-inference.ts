@@ -4,9 +4,10 @@ import { bidiStreaming, unary } from '@maas/grpc-kit';
 import type { Logger } from '@maas/logging';
 import { contextFromHeaders, tracingEnabled } from '@maas/tracing';
 import type { GRPCInferenceServiceHandlers, ModelInferRequest__Output } from '@maas/protos';
+import type { CancelSignal } from '@maas/queue';
 import type { Authenticator } from './auth';
 import type { GatewayState } from './gateway-state';
-import type { InferContext } from './infer';
+import type { InferContext, InferResponse } from './infer';
 import type { TenantIsolation } from './tenant-isolation';
 import { modelConfig, modelMetadata } from './model-info';
 
@@ -31,15 +32,29 @@ const unimplemented = (what: string) =>
     throw new UnimplementedError(`${what} is not supported by maas; tensors travel in the request (raw_input_contents)`);
   });
 
+/**
+ * One gRPC inference, for the grpc-js handlers and the fast ModelInfer path alike: the principal from the
+ * metadata, the client's deadline capped by the default timeout, the trace context, the cancel signal. The
+ * decoded message is the InferRequest (structurally): no cast, the compiler checks it.
+ */
+export function inferOverGrpc(
+  state: GatewayState,
+  auth: Authenticator,
+  logger: Logger,
+  req: ModelInferRequest__Output,
+  header: (name: string) => string | undefined,
+  call: { getDeadline(): grpc.Deadline },
+  signal?: CancelSignal,
+): Promise<InferResponse> {
+  const ctx: InferContext = { principal: auth.authenticate(header), deadlineUnixMs: deadlineOf(call, state.defaultTimeoutMs), protocol: 'grpc', logger, signal };
+  if (tracingEnabled()) ctx.traceContext = contextFromHeaders(header);
+  return state.inference.infer(req, ctx);
+}
+
 /** The GRPCInferenceService implementation: Open Inference Protocol v2 plus Triton's extensions. */
 export function inferenceHandlers(state: GatewayState, auth: Authenticator, isolation: TenantIsolation, logger: Logger): GRPCInferenceServiceHandlers {
-  // The decoded message is the InferRequest (structurally): no cast, the compiler checks it.
-  const infer = async (req: ModelInferRequest__Output, call: { metadata: grpc.Metadata; getDeadline(): grpc.Deadline; cancelled?: boolean }, signal?: AbortSignal) => {
-    const header = metadataHeader(call);
-    const ctx: InferContext = { principal: auth.authenticate(header), deadlineUnixMs: deadlineOf(call, state.defaultTimeoutMs), protocol: 'grpc', logger, signal };
-    if (tracingEnabled()) ctx.traceContext = contextFromHeaders(header);
-    return state.inference.infer(req, ctx);
-  };
+  const infer = (req: ModelInferRequest__Output, call: { metadata: grpc.Metadata; getDeadline(): grpc.Deadline }, signal?: AbortSignal) =>
+    inferOverGrpc(state, auth, logger, req, metadataHeader(call), call, signal);
 
   return {
     ServerLive: unary(async () => ({ live: true })),

@@ -50,17 +50,34 @@ const ZERO_INPUT: Partial<Record<string, (n: number) => ort.Tensor['data']>> = {
   bool: (n) => new Uint8Array(n),
 };
 
-/** Zero feeds for `batch` rows, or undefined when an input's non-batch dims or type are not known. */
-function zeroFeeds(session: ort.InferenceSession, batch: number): Record<string, ort.Tensor> | undefined {
-  const feeds: Record<string, ort.Tensor> = {};
+/** How to make up one input: its name, type, dims after the batch dim and a zero-array maker. */
+interface ZeroInput {
+  name: string;
+  type: string;
+  rest: number[];
+  make: (n: number) => ort.Tensor['data'];
+}
+
+/** The session's inputs as zero-input recipes, or undefined when an input's non-batch dims or type are not known. */
+function zeroInputs(session: ort.InferenceSession): ZeroInput[] | undefined {
+  const inputs: ZeroInput[] = [];
   for (const meta of session.inputMetadata) {
     if (!meta.isTensor) return undefined;
     const rest = meta.shape.slice(1);
     if (meta.shape.length === 0 || !rest.every((d) => typeof d === 'number' && d > 0)) return undefined;
     const make = ZERO_INPUT[meta.type];
     if (!make) return undefined;
-    const dims = [batch, ...(rest as number[])];
-    feeds[meta.name] = new ort.Tensor(meta.type as 'float32', make(dims.reduce((a, b) => a * b, 1)) as Float32Array, dims);
+    inputs.push({ name: meta.name, type: meta.type, rest: rest as number[], make });
+  }
+  return inputs;
+}
+
+/** Zero feeds of `batch` rows. */
+function zeroFeeds(inputs: readonly ZeroInput[], batch: number): Record<string, ort.Tensor> {
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const input of inputs) {
+    const dims = [batch, ...input.rest];
+    feeds[input.name] = new ort.Tensor(input.type as 'float32', input.make(dims.reduce((a, b) => a * b, 1)) as Float32Array, dims);
   }
   return feeds;
 }
@@ -72,11 +89,12 @@ function zeroFeeds(session: ort.InferenceSession, batch: number): Record<string,
  * choosing among the sizes measured so far.
  */
 export async function calibrateBatchSizes(session: ort.InferenceSession, maxBatchSize: number, budgetMs: number): Promise<BatchCalibration | undefined> {
-  if (maxBatchSize <= 1 || zeroFeeds(session, 1) === undefined) return undefined;
+  const inputs = maxBatchSize > 1 ? zeroInputs(session) : undefined;
+  if (!inputs) return undefined;
   const deadline = performance.now() + budgetMs;
   const timings: BatchTiming[] = [];
   for (const batch of calibrationSizes(maxBatchSize)) {
-    const feeds = zeroFeeds(session, batch)!;
+    const feeds = zeroFeeds(inputs, batch);
     await session.run(feeds);
     let fastest = Infinity;
     const sizeStarted = performance.now();
@@ -95,8 +113,9 @@ export async function calibrateBatchSizes(session: ort.InferenceSession, maxBatc
 
 /**
  * Calibrates a freshly created session of a batching version (budgetMs 0 = off): logs the timings and the cap,
- * sets maas_worker_batch_cap, and returns the timings (they seed the version's BatchSizeTuner), or nothing when off or not calibratable. A failing
- * calibration run is logged and leaves max_batch_size as the only cap: it never fails the load.
+ * sets maas_worker_batch_cap, and returns the timings (they seed the version's BatchSizeTuner), or nothing when
+ * off or not calibratable. A failing calibration run is logged and leaves max_batch_size as the only cap: it
+ * never fails the load.
  */
 export async function calibrate(created: CreatedSession, info: VersionInfo, budgetMs: number, logger: Logger, metrics: WorkerMetrics): Promise<{ calibration?: BatchTiming[] }> {
   const max = info.settings.maxBatchSize;
