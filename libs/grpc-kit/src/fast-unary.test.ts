@@ -1,6 +1,6 @@
 import * as http2 from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
-import { InvalidArgumentError, ResourceExhaustedError } from '@maas/errors';
+import { InvalidArgumentError, ResourceExhaustedError, UnauthenticatedError } from '@maas/errors';
 import { silentLogger } from '@maas/logging';
 import { Registry } from '@maas/metrics';
 import { INFERENCE_PROTO_FILES, loadGrpcObject, type InferenceProtoGrpcType, type ModelInferRequest__Output, type ModelInferResponse } from '@maas/protos';
@@ -70,6 +70,8 @@ describe('MaasServer fast unary path (real grpc-js clients)', () => {
     handle: (req, call) => {
       seen.fast += 1;
       seen.calls.push(call);
+      // A handler that throws before it returns a promise (not async): answered like a rejection.
+      if (req.model_name === 'sync-throw') throw new UnauthenticatedError('no API key');
       return answer(req, call);
     },
   });
@@ -108,6 +110,7 @@ describe('MaasServer fast unary path (real grpc-js clients)', () => {
   it('maps errors to their status and counts every call in the server metrics', async () => {
     await expect(infer(client, { model_name: 'bad' })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: 'no such tensor "y"' });
     await expect(infer(client, { model_name: 'full' })).rejects.toMatchObject({ code: grpc.status.RESOURCE_EXHAUSTED, details: 'queue is full' });
+    await expect(infer(client, { model_name: 'sync-throw' })).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED, details: 'no API key' });
     const text = await registry.metrics();
     expect(text).toMatch(/maas_grpc_server_handled_total\{grpc_service="inference.GRPCInferenceService",grpc_method="ModelInfer",grpc_code="INVALID_ARGUMENT"\} 1/);
     expect(text).toMatch(/maas_grpc_server_handled_total\{grpc_service="inference.GRPCInferenceService",grpc_method="ModelInfer",grpc_code="OK"\} [1-9]/);

@@ -178,7 +178,14 @@ export class FastUnaryRoute<Req, Res> {
         this.finish(stream, call, started, GrpcStatus.INTERNAL, `Error deserializing request: ${(err as Error).message}`);
         return;
       }
-      this.def.handle(request, call).then(
+      let handled: Promise<Res>;
+      try {
+        handled = this.def.handle(request, call);
+      } catch (err) {
+        // A handler that throws before returning its promise is answered like one that rejects.
+        handled = Promise.reject(err);
+      }
+      handled.then(
         (response) => this.answer(stream, call, started, response),
         (err: unknown) => {
           const e = toServiceError(err);

@@ -37,7 +37,7 @@ const unimplemented = (what: string) =>
  * metadata, the client's deadline capped by the default timeout, the trace context, the cancel signal. The
  * decoded message is the InferRequest (structurally): no cast, the compiler checks it.
  */
-export function inferOverGrpc(
+export async function inferOverGrpc(
   state: GatewayState,
   auth: Authenticator,
   logger: Logger,
