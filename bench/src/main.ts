@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as ort from 'onnxruntime-node';
-import { generateTestCerts, REPO_ROOT, type Stack, type TestCerts } from '@maas/testing';
+import { generateTestCerts, REPO_ROOT, startConsul, startRedis, type Stack, type TestCerts } from '@maas/testing';
 import { BENCH_FLAGS_HELP, BenchArgsError, parseBenchArgs, readClientTls, type BenchArgs, type BenchClientTls } from './cli-args';
 import { BENCH_ENV_HELP, compileBenchConfig, serverOrder, type BenchConfig } from './config';
 import { measureGrpcEcho, measureRedisStreams } from './floors';
@@ -198,7 +198,7 @@ async function measurePeer(peer: PeerName, model: BenchModel, config: BenchConfi
 }
 
 /** Reads a server's CPU while nothing is asked of it: a short settle, then `idleDurationMs`. */
-async function readIdle(server: ServerName, models: number, cpuWatch: CpuWatch, config: BenchConfig): Promise<IdleRun> {
+async function readIdle(server: IdleRun['server'], models: number, cpuWatch: CpuWatch, config: BenchConfig): Promise<IdleRun> {
   await sleep(2_000);
   const reading = startCpuReading(cpuWatch);
   const t0 = performance.now();
@@ -218,6 +218,13 @@ async function measureIdle(servers: readonly ServerName[], models: readonly Benc
       if (server === 'maas') {
         const own = models.length * 2;
         const fillers = Math.max(0, config.idleMaasModels - own);
+        // The floor first: Consul and Redis alone, as the stack starts them, nothing registered.
+        const [consul, redis] = await Promise.all([startConsul(), startRedis()]);
+        try {
+          out.push(await readIdle('maas-dependencies', 0, [{ name: 'consul', pid: consul.process.child.pid ?? -1 }, { name: 'redis', pid: redis.process.child.pid ?? -1 }], config));
+        } finally {
+          await Promise.all([consul.stop(), redis.stop()]);
+        }
         const stack = await startMaas(models, { env: config.maasEnv, workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, fillers: { count: fillers, file: benchModelFile('identity') }, ...(transport.certs ? { tls: transport.certs } : {}) });
         try {
           const identityInputs = [{ name: 'x', datatype: 'FP32' as const, shape: [1, 4], bytes: Buffer.alloc(16) }];

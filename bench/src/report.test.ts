@@ -43,7 +43,10 @@ function results(): BenchResults {
       { floor: 'grpc-echo', model: 'ocr-cls', payloadBytes: 110592, concurrency: 1, requests: 10, throughputPerSecond: 2000, latencyMs: summarizeLatencies([0.4, 0.5]), cpuMsPerRequest: { echo: 0.1 } },
       { floor: 'redis-streams', model: 'ocr-cls', payloadBytes: 110592, concurrency: 1, requests: 10, throughputPerSecond: 2000, latencyMs: summarizeLatencies([0.3]), cpuMsPerRequest: { responder: 0.1, redis: 0.1 } },
     ],
-    idle: [{ server: 'maas', models: 25, seconds: 10, cpuMsPerSecond: { gateway: 5, worker: 80 } }],
+    idle: [
+      { server: 'maas-dependencies', models: 0, seconds: 10, cpuMsPerSecond: { consul: 12, redis: 2 } },
+      { server: 'maas', models: 25, seconds: 10, cpuMsPerSecond: { gateway: 5, worker: 80 } },
+    ],
     loadGeneratorCheck: [{ target: 'triton-unbatched', model: 'ocr-cls', concurrency: 1, readings: [{ tool: 'bench', requests: 9, errors: 0, throughputPerSecond: 900, latencyMs: { p50: 1, p90: 1.1, p99: 1.2, mean: 1 }, clientCpuMsPerRequest: 0.1 }, { tool: 'ghz', requests: 8, errors: 0, throughputPerSecond: 800, latencyMs: { p50: 1.2, p90: 1.3, p99: 1.4, mean: 1.2 }, clientCpuMsPerRequest: 0.08 }] }],
   };
 }
@@ -97,6 +100,7 @@ describe('Markdown report', () => {
     expect(floorsTable(withFast, r.models)).toContain("| the same echo on maas's fast gRPC path (own process) | ocr-cls (110592 B) | 1 | 3000 |");
     expect(floorsTable(withFast, r.models)).toContain("| **maas's floor** (fast-path echo + Redis request/reply + raw, p50s added) | ocr-cls | 1 |  | **1.10** |  |");
     expect(idleTable(r.idle!)).toContain('| maas | 25 | 10.0 | 85.0 (gateway 5.00, worker 80.0) |');
+    expect(idleTable(r.idle!)).toContain('| maas-dependencies | 0 | 10.0 | 14.0 (consul 12.0, redis 2.00) |');
     const lg = loadGeneratorTable(r.loadGeneratorCheck!).split('\n');
     expect(lg).toHaveLength(4);
     expect(lg[3]).toContain('ghz v0.93.0 | 800');
@@ -106,7 +110,7 @@ describe('Markdown report', () => {
     const md = renderMarkdown(results());
     expect(md).toContain('## ocr-cls');
     expect(md).toContain('raw ORT, batch 8 (best)');
-    expect(md.match(/^\| (maas|triton)-/gm)).toHaveLength(12);
+    expect(md.match(/^\| (maas|triton)-(batched|unbatched)/gm)).toHaveLength(12);
     expect(md).toContain('triton-batched c32: DEADLINE_EXCEEDED ×3');
     expect(md).toContain('## Side by side');
     expect(md).toContain('## Floors');

@@ -140,9 +140,12 @@ export interface FloorRun {
   cpuMsPerRequest: Record<string, number>;
 }
 
-/** One server left idle with its models loaded. */
+/**
+ * One server left idle with its models loaded; `maas-dependencies` is the idle floor of maas's design: a bare
+ * Consul dev agent and a bare Redis, as the stack starts them, with nothing registered and no maas process.
+ */
 export interface IdleRun {
-  server: ServerName;
+  server: ServerName | 'maas-dependencies';
   /** Models (versions) loaded while idle. */
   models: number;
   seconds: number;

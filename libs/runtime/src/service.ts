@@ -79,7 +79,7 @@ export async function startService<S extends SettingsSpec>(def: ServiceDefinitio
   };
   const logger = createLogger({ service: def.name, level: common.logLevel, ...(tracing.enabled ? { mixin: traceFields } : {}) });
   if (tracing.enabled) logger.info({ serviceName: tracing.config.serviceName, protocol: tracing.config.protocol, sampler: tracing.config.sampler }, 'tracing on: OTLP export per OTEL_* settings');
-  const registry = createMetricsRegistry(def.name);
+  const registry = createMetricsRegistry(def.name, { eventLoopPrecisionMs: common.metricsEventLoopPrecisionMs });
   const tls = TlsFiles.fromSettings(common, logger);
   const transport = clientTransport(tls);
   const server = new MaasServer({ logger, registry, maxMessageBytes: common.maxMessageBytes, ...(tls ? { tls } : {}) });
