@@ -35,7 +35,9 @@ async function ping(port: number): Promise<boolean> {
 }
 
 async function launch(port: number, extraArgs: readonly string[], name: string): Promise<ManagedProcess> {
-  const proc = startProcess(toolPath('redis-server'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs], { name });
+  // Its own working dir: a replica's full sync writes dump.rdb there even without --save (it was the repo root).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `maas-${name}-data-`));
+  const proc = startProcess(toolPath('redis-server'), ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...extraArgs], { name });
   try {
     await waitFor(() => ping(port), 10_000, `${name} on port ${port}`);
   } catch (err) {
