@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
 import { MaasError, UnavailableError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
-import { defineQueueCommands } from './scripts';
+import { defineQueueCommands, UNPIPELINED_COMMANDS } from './scripts';
 
 /**
  * Where Redis is: a URL (redis:// or rediss://, with password and db), or — when `sentinels` is set — the
@@ -77,7 +77,7 @@ export function connectRedis(address: RedisAddress, name: string, logger: Logger
   const redis = new Redis({
     ...redisTargetOptions(address),
     // Commands issued in the same event-loop tick go out as one write (one syscall, one Redis read) instead of one each.
-    ...(options.autoPipelining ? { enableAutoPipelining: true } : {}),
+    ...(options.autoPipelining ? { enableAutoPipelining: true, autoPipeliningIgnoredCommands: [...UNPIPELINED_COMMANDS] } : {}),
     connectionName: name,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

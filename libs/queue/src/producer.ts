@@ -5,6 +5,7 @@ import { decodeResult, encodeJob } from './codec';
 import { asQueueError, connectRedis, ensureConnected, sleep, type RedisAddress } from './connection';
 import { DEFAULT_GROUP, jobsStreamMaxLen, keys } from './keys';
 import { Lease } from './lease';
+import { LARGE_JOB_BYTES } from './scripts';
 import { readQueueStats } from './stats';
 import { parseStreamsReply } from './stream-reply';
 import type { CancelSignal, JobRequest, JobResult, QueueStats } from './types';
@@ -152,7 +153,8 @@ export class JobProducer {
       this.pending.set(job.id, entry);
       signal?.addEventListener('abort', onAbort, { once: true });
 
-      this.commands.maasEnqueue(streamKey, maxDepth, streamMaxLen, header, data, 0).then(
+      const enqueue = data.length >= LARGE_JOB_BYTES ? this.commands.maasEnqueueLarge(streamKey, maxDepth, streamMaxLen, header, data, 0) : this.commands.maasEnqueue(streamKey, maxDepth, streamMaxLen, header, data, 0);
+      enqueue.then(
         (id) => {
           if (id === null) {
             entry.settle({ error: new ResourceExhaustedError(`queue of ${job.model} v${job.version} is full (${maxDepth} jobs); retry later`) });

@@ -6,6 +6,7 @@ import { startRedis, waitFor, type RedisHandle } from '@maas/testing';
 import { JobConsumer, type JobConsumerOptions } from './consumer';
 import { keys } from './keys';
 import { JobProducer } from './producer';
+import { LARGE_JOB_BYTES } from './scripts';
 import type { Delivery, JobRequest, JobResult } from './types';
 
 const logger = silentLogger();
@@ -91,6 +92,25 @@ describe('JobProducer + JobConsumer on a real Redis', () => {
     const results = await Promise.all(pending);
     results.forEach((r, i) => expect(r.ok && new Float32Array(new Uint8Array(r.outputs[0]!.data).buffer)[1]).toBe(i + 1));
     expect(await p.stats(m, 1)).toMatchObject({ depth: 0, inFlight: 0 });
+  });
+
+  it(`jobs of ${LARGE_JOB_BYTES} bytes and more (sent outside auto-pipelining) and small ones of the same tick all arrive whole; the depth limit holds for both`, async () => {
+    const m = model();
+    const p = await producer({ maxDepth: 3 });
+    const c = consumer('w1');
+    const big = (id: string, fill: number): JobRequest => job(m, id, { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 27648], data: Buffer.alloc(110_592, fill) }] });
+    // One tick: small, large, small: the large one goes out on its own, the small ones in one pipeline.
+    const pending = [p.submit(job(m, 's1')), p.submit(big('b1', 7)), p.submit(job(m, 's2'))];
+    await waitFor(async () => (await p.stats(m, 1)).depth === 3, 2000, 'three jobs queued');
+    await expect(p.submit(big('b2', 8))).rejects.toBeInstanceOf(ResourceExhaustedError);
+    const got = await readUntil(c, m, 3);
+    expect(got.map((d) => d.job.id).sort()).toEqual(['b1', 's1', 's2']);
+    const large = got.find((d) => d.job.id === 'b1')!;
+    expect(large.job.inputs[0]!.data.length).toBe(110_592);
+    expect(large.job.inputs[0]!.data.every((b) => b === 7)).toBe(true);
+    await c.replyAll(got.map((d) => ({ delivery: d, result: okResult(d, 'w1') })));
+    const results = await Promise.all(pending);
+    expect(results.map((r) => (r.ok ? r.outputs[0]!.data.length : -1))).toEqual([8, 110_592, 8]);
   });
 
   it('refuses a job atomically when the stream holds maxDepth jobs, and reports depth and age', async () => {

@@ -5,6 +5,8 @@ import type { Redis, Result } from 'ioredis';
 /** The Lua scripts of src/scripts, each with its number of KEYS. One script = one atomic state change. */
 const SCRIPTS = {
   maasEnqueue: { file: 'enqueue.lua', numberOfKeys: 1 },
+  // The same script under a name connectRedis keeps out of auto-pipelining, for large jobs (LARGE_JOB_BYTES).
+  maasEnqueueLarge: { file: 'enqueue.lua', numberOfKeys: 1 },
   maasReply: { file: 'reply.lua', numberOfKeys: 2 },
   maasRequeue: { file: 'requeue.lua', numberOfKeys: 1 },
   maasDeadLetter: { file: 'dead-letter.lua', numberOfKeys: 3 },
@@ -20,6 +22,7 @@ type ScriptArg = string | Buffer | number;
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     maasEnqueue(...args: ScriptArg[]): Result<string | null, Context>;
+    maasEnqueueLarge(...args: ScriptArg[]): Result<string | null, Context>;
     maasReply(...args: ScriptArg[]): Result<number, Context>;
     maasRequeue(...args: ScriptArg[]): Result<string | null, Context>;
     maasDeadLetter(...args: ScriptArg[]): Result<number, Context>;
@@ -41,6 +44,18 @@ export function queueScriptSource(name: keyof typeof SCRIPTS): string {
   sources ??= new Map(Object.values(SCRIPTS).map((s) => [s.file, fs.readFileSync(path.join(SCRIPT_DIR, s.file), 'utf8')]));
   return sources.get(SCRIPTS[name].file)!;
 }
+
+/**
+ * Jobs with at least this many tensor bytes are enqueued with maasEnqueueLarge, outside auto-pipelining:
+ * ioredis copies each command into one buffer, and an auto-pipeline then concatenates the tick's commands
+ * into another, so a large tensor is copied twice per request, and each copy is fresh external memory
+ * that drives V8 to full (mark-compact) collections. Sent on its own, a command is written as it is
+ * (Node coalesces queued writes with writev, without copying).
+ */
+export const LARGE_JOB_BYTES = 16 * 1024;
+
+/** Commands connectRedis never auto-pipelines. */
+export const UNPIPELINED_COMMANDS: readonly string[] = ['maasEnqueueLarge'];
 
 /** Registers every queue script on a connection (ioredis defineCommand: EVALSHA with EVAL fallback). */
 export function defineQueueCommands(redis: Redis): void {
