@@ -4,6 +4,7 @@ import {
   formatShape,
   isBytesData,
   TYPED_ARRAY_FOR,
+  type NumericArrayConstructor,
   validateTensor,
   type BytesElements,
   type NumericArray,
@@ -27,11 +28,17 @@ function concatBytes(parts: readonly BytesElements[]): BytesElements {
 }
 
 /**
+ * Where `stack` puts a numeric batch: an array of `ctor`'s type holding exactly `length` elements (whose
+ * contents are overwritten), e.g. a view of a reused buffer. Without one, a new array is allocated.
+ */
+export type BatchAllocator = (ctor: NumericArrayConstructor, length: number) => NumericArray;
+
+/**
  * Stacks tensors along dimension 0 (dynamic batching): all must share name, datatype and the dims
  * after the first. Returns the batched tensor and each part's row count (its dim 0) for `split`.
  * One part is returned as is, without copying.
  */
-export function stack(tensors: readonly Tensor[]): StackedTensor {
+export function stack(tensors: readonly Tensor[], allocate?: BatchAllocator): StackedTensor {
   const first = tensors[0];
   if (first === undefined) {
     throw new TensorError('bad_batch', 'nothing to stack', { tensorName: '(none)', expected: 'at least one tensor', got: 'none' });
@@ -65,7 +72,10 @@ export function stack(tensors: readonly Tensor[]): StackedTensor {
   if (first.datatype === 'BYTES') {
     data = concatBytes(tensors.map((t) => t.data as BytesElements));
   } else {
-    const out = new TYPED_ARRAY_FOR[first.datatype](elementCount(shape));
+    const ctor = TYPED_ARRAY_FOR[first.datatype];
+    const length = elementCount(shape);
+    const out = allocate ? allocate(ctor, length) : new ctor(length);
+    if (out.length !== length || !(out instanceof ctor)) throw new Error(`batch allocator gave ${out.constructor.name}[${out.length}] for ${ctor.name}[${length}]`);
     // Same datatype was checked above, so every part has out's array type.
     const target = out as unknown as { set(source: NumericArray, offset: number): void };
     let offset = 0;

@@ -48,4 +48,4 @@ export {
   type TensorContents,
 } from './contents-codec';
 export { decodeInferInputs, decodeInputTensor, inferInputsAsRaw, toRawTensor, type RawTensor, type WireInputTensor } from './wire-tensors';
-export { split, stack, type StackedTensor } from './batching';
+export { split, stack, type BatchAllocator, type StackedTensor } from './batching';
