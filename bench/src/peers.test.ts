@@ -76,6 +76,14 @@ describe('ghz', () => {
     expect(GHZ_TAIL_MS).toBeGreaterThanOrEqual(1000);
   });
 
+  it('reads a report of 300k calls (a spread of that many overflowed the stack)', () => {
+    const t0 = Date.parse('2026-12-01T00:00:00Z');
+    const details = Array.from({ length: 300_000 }, (_, i) => ({ timestamp: new Date(t0 + i / 100).toISOString(), latency: 1e6, status: 'OK' }));
+    const r = loadResultFromGhz({ count: details.length, rps: 0, average: 0, latencyDistribution: null, errorDistribution: null, statusCodeDistribution: null, details }, { concurrency: 128, warmupMs: 500, durationMs: 2000, timeoutMs: 1000 });
+    expect(r.requests).toBe(250_000);
+    expect(r.callsIncludingWarmup).toBe(300_000);
+  });
+
   it('refuses a run without a successful call after the warm-up', () => {
     const details = [{ timestamp: '2026-12-01T00:00:00.5Z', latency: 1e6, status: 'Unavailable' }];
     expect(() => loadResultFromGhz({ count: 1, rps: 0, average: 0, latencyDistribution: null, errorDistribution: null, statusCodeDistribution: { Unavailable: 1 }, details }, { concurrency: 1, warmupMs: 0, durationMs: 1000, timeoutMs: 1000 })).toThrow(/Unavailable ×1/);
