@@ -233,14 +233,10 @@ export class JobProducer {
       try {
         if (this.reader.status !== 'ready') await ensureConnected(this.reader);
         const reply = await this.reader.callBuffer('XREAD', 'COUNT', 500, 'BLOCK', REPLY_READ_BLOCK_MS, 'STREAMS', this.replyKey, this.lastReplyId);
-        const entries = parseStreamsReply(reply).get(this.replyKey) ?? [];
-        for (const [id, fields] of entries) {
+        for (const [id, fields] of parseStreamsReply(reply).get(this.replyKey) ?? []) {
           this.lastReplyId = id;
           this.deliver(fields);
         }
-        // The next read waits one event-loop turn: the callers' answers (promise continuations) go out first,
-        // and replies that arrive meanwhile come back in that one read instead of one read each.
-        if (entries.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       } catch (err) {
         if (!this.running) return;
         this.options.logger.debug({ err }, 'reply read failed; retrying');
