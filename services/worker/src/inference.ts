@@ -154,16 +154,17 @@ export async function runJobs(session: ort.InferenceSession, jobs: readonly Prep
   const rowCounts = jobs.map((j) => j.rows);
   const buffers = batchBuffersOf(session);
   const lent: Array<[string, ArrayBuffer]> = [];
+  // Only a stacked input borrows a buffer: a single job's tensors go to ORT as they are.
+  const borrowFor = (name: string): BatchAllocator => (ctor, length) => {
+    const buffer = buffers.take(name, length * ctor.BYTES_PER_ELEMENT);
+    lent.push([name, buffer]);
+    return new ctor(buffer, 0, length);
+  };
   let results: ort.InferenceSession.OnnxValueMapType;
   let t1 = t0;
   try {
     first.tensors.forEach((t, i) => {
-      const allocate: BatchAllocator = (ctor, length) => {
-        const buffer = buffers.take(t.name, length * ctor.BYTES_PER_ELEMENT);
-        lent.push([t.name, buffer]);
-        return new ctor(buffer, 0, length);
-      };
-      feeds[t.name] = toOrt(jobs.length === 1 ? t : stack(jobs.map((j) => j.tensors[i]!), allocate).tensor);
+      feeds[t.name] = toOrt(jobs.length === 1 ? t : stack(jobs.map((j) => j.tensors[i]!), borrowFor(t.name)).tensor);
     });
     t1 = process.hrtime.bigint();
     results = await session.run(feeds);
