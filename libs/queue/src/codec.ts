@@ -10,6 +10,12 @@ export const FIELD_HEADER = 'h';
 export const FIELD_DATA = 'd';
 /** Attempts field name (deliveries before this entry). */
 export const FIELD_ATTEMPTS = 'a';
+/**
+ * A batch reply entry carries several jobs' results for one gateway: `b` a JSON array of result headers,
+ * `d` their bytes concatenated in the same order. Workers write one only for jobs whose header says their
+ * gateway reads it (`batchReplies`), so a gateway of an older release never receives one.
+ */
+export const FIELD_BATCH_HEADER = 'b';
 
 /** A tensor's header inside a JSON header; its bytes are `byteLength` bytes of the data field, in order. */
 interface TensorMeta {
@@ -31,6 +37,8 @@ interface JobHeader {
   replyTo: string;
   enqueuedUnixMs: number;
   traceparent?: string;
+  /** The gateway reads batch reply entries (FIELD_BATCH_HEADER). */
+  batchReplies?: boolean;
 }
 
 type ResultHeader = Omit<Extract<JobResult, { ok: true }>, 'outputs'> & { outputs: TensorMeta[] };
@@ -42,6 +50,8 @@ export interface DecodedJob {
   replyTo: string;
   enqueuedUnixMs: number;
   attempts: number;
+  /** The job's gateway reads batch reply entries. */
+  batchReplies: boolean;
 }
 
 /** Raised for an entry that is not a well-formed job or reply. */
@@ -73,7 +83,7 @@ export function fieldMap(fields: readonly Buffer[]): Map<string, Buffer> {
 }
 
 /** The header (JSON) and data (binary) field values of a job. */
-export function encodeJob(job: JobRequest, replyTo: string, enqueuedUnixMs: number): { header: string; data: Buffer } {
+export function encodeJob(job: JobRequest, replyTo: string, enqueuedUnixMs: number, batchReplies = false): { header: string; data: Buffer } {
   const { meta, data } = packTensors(job.inputs);
   const header: JobHeader = {
     id: job.id,
@@ -87,6 +97,7 @@ export function encodeJob(job: JobRequest, replyTo: string, enqueuedUnixMs: numb
     replyTo,
     enqueuedUnixMs,
     ...(job.traceparent ? { traceparent: job.traceparent } : {}),
+    ...(batchReplies ? { batchReplies: true } : {}),
   };
   return { header: JSON.stringify(header), data };
 }
@@ -118,7 +129,13 @@ export function decodeJob(fields: readonly Buffer[]): DecodedJob {
     ...(typeof header.traceparent === 'string' ? { traceparent: header.traceparent } : {}),
   };
   const attempts = Number(map.get(FIELD_ATTEMPTS)?.toString('latin1') ?? '0');
-  return { job, replyTo: header.replyTo, enqueuedUnixMs: header.enqueuedUnixMs ?? 0, attempts: Number.isFinite(attempts) ? attempts : 0 };
+  return {
+    job,
+    replyTo: header.replyTo,
+    enqueuedUnixMs: header.enqueuedUnixMs ?? 0,
+    attempts: Number.isFinite(attempts) ? attempts : 0,
+    batchReplies: header.batchReplies === true,
+  };
 }
 
 /** Best-effort job id and reply stream of an entry that failed to decode (to answer its caller anyway). */
@@ -131,21 +148,71 @@ export function peekJobHeader(fields: readonly Buffer[]): { id: string; replyTo:
   }
 }
 
+const NO_DATA = Buffer.alloc(0);
+
+function resultHeader(result: JobResult): { header: ResultHeader | ErrorHeader; data: Buffer } {
+  if (!result.ok) return { header: result, data: NO_DATA };
+  const { meta, data } = packTensors(result.outputs);
+  return { header: { ...result, outputs: meta }, data };
+}
+
 /** The header and data field values of a reply. */
 export function encodeResult(result: JobResult): { header: string; data: Buffer } {
-  if (!result.ok) return { header: JSON.stringify(result satisfies ErrorHeader), data: Buffer.alloc(0) };
-  const { meta, data } = packTensors(result.outputs);
-  const header: ResultHeader = { ...result, outputs: meta };
+  const { header, data } = resultHeader(result);
   return { header: JSON.stringify(header), data };
 }
 
-/** Decodes a reply entry's fields. */
+/** The batch header (FIELD_BATCH_HEADER) and data field values of one reply entry carrying several results. */
+export function encodeResults(results: readonly JobResult[]): { header: string; data: Buffer } {
+  const parts = results.map(resultHeader);
+  const datas = parts.map((p) => p.data).filter((d) => d.byteLength > 0);
+  return { header: JSON.stringify(parts.map((p) => p.header)), data: datas.length === 1 ? datas[0]! : Buffer.concat(datas) };
+}
+
+/** One result of a parsed header; its tensors are taken from `data` at `offset` (returns the offset after them). */
+function resultFrom(header: ResultHeader | ErrorHeader, data: Buffer, offset: number): { result: JobResult; end: number } {
+  if (typeof header?.jobId !== 'string') throw new MalformedEntryError('reply header lacks jobId');
+  if (!header.ok) return { result: header, end: offset };
+  if (!Array.isArray(header.outputs)) throw new MalformedEntryError('reply header lacks outputs');
+  let end = offset;
+  for (const m of header.outputs) end += m.byteLength;
+  if (end > data.byteLength) throw new MalformedEntryError(`reply of job ${header.jobId} overruns the data field`);
+  return { result: { ...header, outputs: unpackTensors(header.outputs, data.subarray(offset, end)) }, end };
+}
+
+function parseJson<T>(raw: Buffer, what: string): T {
+  try {
+    return JSON.parse(raw.toString('utf8')) as T;
+  } catch (err) {
+    throw new MalformedEntryError(`${what} is not JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Decodes a reply entry's fields (a single reply). */
 export function decodeResult(fields: readonly Buffer[]): JobResult {
   const map = fieldMap(fields);
   const rawHeader = map.get(FIELD_HEADER);
   if (!rawHeader) throw new MalformedEntryError('reply entry without a header field');
-  const header = JSON.parse(rawHeader.toString('utf8')) as ResultHeader | ErrorHeader;
-  if (typeof header.jobId !== 'string') throw new MalformedEntryError('reply header lacks jobId');
-  if (!header.ok) return header;
-  return { ...header, outputs: unpackTensors(header.outputs, map.get(FIELD_DATA) ?? Buffer.alloc(0)) };
+  const data = map.get(FIELD_DATA) ?? NO_DATA;
+  const { result, end } = resultFrom(parseJson<ResultHeader | ErrorHeader>(rawHeader, 'reply header'), data, 0);
+  if (end !== data.byteLength) throw new MalformedEntryError(`data field has ${data.byteLength - end} bytes no tensor claims`);
+  return result;
+}
+
+/** Decodes a reply entry's fields into every result it carries: one for a single reply, several for a batch reply. */
+export function decodeResults(fields: readonly Buffer[]): JobResult[] {
+  const map = fieldMap(fields);
+  const rawBatch = map.get(FIELD_BATCH_HEADER);
+  if (!rawBatch) return [decodeResult(fields)];
+  const headers = parseJson<Array<ResultHeader | ErrorHeader>>(rawBatch, 'batch reply header');
+  if (!Array.isArray(headers)) throw new MalformedEntryError('batch reply header is not an array');
+  const data = map.get(FIELD_DATA) ?? NO_DATA;
+  let offset = 0;
+  const results = headers.map((h) => {
+    const { result, end } = resultFrom(h, data, offset);
+    offset = end;
+    return result;
+  });
+  if (offset !== data.byteLength) throw new MalformedEntryError(`data field has ${data.byteLength - offset} bytes no result claims`);
+  return results;
 }

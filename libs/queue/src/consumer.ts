@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { MaasError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
-import { decodeJob, encodeResult, MalformedEntryError, peekJobHeader } from './codec';
+import { decodeJob, encodeResult, encodeResults, MalformedEntryError, peekJobHeader } from './codec';
 import { asQueueError, connectRedis, ensureConnected, isNoGroupError, redisTargetOptions, type RedisAddress } from './connection';
 import { DEFAULT_GROUP, deadLettersOf, keys, parseJobsKey } from './keys';
 import { Lease } from './lease';
@@ -202,17 +202,22 @@ export class JobConsumer {
   }
 
   /**
-   * reply() for a whole batch in one round trip (one pipelined write instead of one per job). Each job is
-   * answered and acked on its own (its own script call); the promise resolves with each job's error, or
-   * undefined when it was answered.
+   * reply() for a whole batch in one round trip. The jobs of one stream whose gateways read batch replies
+   * are answered by one script call (scripts/reply-batch.lua: one reply entry per gateway, one XACK, one
+   * XDEL); the others each by their own reply.lua call, in the same pipelined write. Resolves with each
+   * job's error, or undefined when it was answered.
    */
   async replyAll(answers: ReadonlyArray<{ delivery: Delivery; result: JobResult }>): Promise<Array<MaasError | undefined>> {
     if (answers.length === 1) {
       const [only] = answers;
       return [await this.reply(only!.delivery, only!.result).then(() => undefined, (err: unknown) => err as MaasError)];
     }
+    const calls = planReplies(answers);
     const pipeline = this.commands.pipeline();
-    for (const { delivery, result } of answers) pipeline.maasReply(...this.replyArgs(delivery, result));
+    for (const call of calls) {
+      if (call.length === 1) pipeline.maasReply(...this.replyArgs(answers[call[0]!]!.delivery, answers[call[0]!]!.result));
+      else pipeline.maasReplyBatch(...this.replyBatchArgs(call.map((i) => answers[i]!)));
+    }
     let replies: Array<[Error | null, unknown]>;
     try {
       replies = (await pipeline.exec()) ?? [];
@@ -220,10 +225,31 @@ export class JobConsumer {
       const error = asQueueError(err, `reply to ${answers.length} jobs`);
       return answers.map(() => error);
     }
-    return answers.map(({ delivery }, i) => {
-      const err = replies[i]?.[0] ?? (replies[i] ? null : new Error('no reply from Redis'));
-      return err ? asQueueError(err, `reply to job ${delivery.job.id}`) : undefined;
+    const errors: Array<MaasError | undefined> = answers.map(() => undefined);
+    calls.forEach((call, c) => {
+      const err = replies[c]?.[0] ?? (replies[c] ? null : new Error('no reply from Redis'));
+      if (!err) return;
+      for (const i of call) errors[i] = asQueueError(err, call.length === 1 ? `reply to job ${answers[i]!.delivery.job.id}` : `reply to a batch of ${call.length} jobs`);
     });
+    return errors;
+  }
+
+  /** KEYS and ARGV of scripts/reply-batch.lua for jobs of one stream (in answer order per gateway). */
+  private replyBatchArgs(answers: ReadonlyArray<{ delivery: Delivery; result: JobResult }>): Array<string | number | Buffer> {
+    const byGateway = new Map<string, JobResult[]>();
+    for (const { delivery, result } of answers) {
+      const list = byGateway.get(delivery.replyTo);
+      if (list) list.push(result);
+      else byGateway.set(delivery.replyTo, [result]);
+    }
+    const args: Array<string | number | Buffer> = [1 + byGateway.size, answers[0]!.delivery.streamKey, ...byGateway.keys()];
+    args.push(this.group, this.replyStreamMaxLen, this.replyTtlMs, answers.length);
+    for (const { delivery } of answers) args.push(delivery.entryId);
+    for (const results of byGateway.values()) {
+      const { header, data } = encodeResults(results);
+      args.push(header, data);
+    }
+    return args;
   }
 
   /** KEYS and ARGV of scripts/reply.lua for one job's result. */
@@ -464,7 +490,7 @@ export class JobConsumer {
       await this.deadLetter(streamKey, entryId, peek?.id ?? '', peek?.replyTo ?? keys.replies('unknown'), `malformed job: ${err.message}`, GrpcStatus.INVALID_ARGUMENT);
       return undefined;
     }
-    const { job, replyTo, enqueuedUnixMs, attempts } = decoded;
+    const { job, replyTo, enqueuedUnixMs, attempts, batchReplies } = decoded;
     const deliveryCount = attempts + redisDeliveries;
     if (redisDeliveries > 1) this.options.events?.onRedelivery?.(streamKey, job.id, deliveryCount);
     if (deliveryCount > this.maxDeliveries) {
@@ -485,7 +511,7 @@ export class JobConsumer {
       await this.reply({ entryId, streamKey, job, replyTo, enqueuedUnixMs, deliveryCount }, result);
       return undefined;
     }
-    return { entryId, streamKey, job, replyTo, enqueuedUnixMs, deliveryCount };
+    return { entryId, streamKey, job, replyTo, enqueuedUnixMs, deliveryCount, batchReplies };
   }
 
   private async deadLetter(streamKey: string, entryId: string, jobId: string, replyTo: string, reason: string, code: number = GrpcStatus.INTERNAL): Promise<void> {
@@ -503,4 +529,25 @@ export class JobConsumer {
     }
     this.options.events?.onDeadLetter?.(streamKey, jobId, reason);
   }
+}
+
+/**
+ * How replyAll answers a list of jobs: each call is a list of answer indexes. Jobs of one stream whose
+ * gateways read batch replies share one reply-batch call (when there are two or more); every other job
+ * gets a reply call of its own.
+ */
+export function planReplies(answers: ReadonlyArray<{ delivery: Pick<Delivery, 'streamKey' | 'batchReplies'> }>): number[][] {
+  const calls: number[][] = [];
+  const batches = new Map<string, number[]>();
+  answers.forEach(({ delivery }, i) => {
+    if (!delivery.batchReplies) {
+      calls.push([i]);
+      return;
+    }
+    const batch = batches.get(delivery.streamKey);
+    if (batch) batch.push(i);
+    else batches.set(delivery.streamKey, [i]);
+  });
+  calls.push(...batches.values());
+  return calls;
 }

@@ -2,6 +2,6 @@ export type { WireTensor, JobRequest, JobResult, Delivery, QueueStats, CancelSig
 export { keys, DEFAULT_GROUP, parseJobsKey, jobsStreamMaxLen } from './keys';
 export { JobProducer, type JobProducerOptions } from './producer';
 export { JobConsumer, type JobConsumerOptions, type ConsumerEvents, type FailOutcome } from './consumer';
-export { encodeJob, decodeJob, encodeResult, decodeResult, MalformedEntryError, type DecodedJob } from './codec';
+export { encodeJob, decodeJob, encodeResult, encodeResults, decodeResult, decodeResults, MalformedEntryError, type DecodedJob } from './codec';
 export { connectRedis, redisTargetOptions, describeRedis, parseSentinels, type RedisTarget, type RedisAddress } from './connection';
 export { redisSettings, redisTargetOf } from './settings';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { CancelledError, DeadlineExceededError, InvalidArgumentError, ResourceExhaustedError, UnavailableError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
-import { decodeResult, encodeJob } from './codec';
+import { decodeResults, encodeJob } from './codec';
 import { asQueueError, connectRedis, ensureConnected, sleep, type RedisAddress } from './connection';
 import { DEFAULT_GROUP, jobsStreamMaxLen, keys } from './keys';
 import { Lease } from './lease';
@@ -42,8 +42,14 @@ interface PendingJob {
   header: string;
   data: Buffer;
   streamMaxLen: number;
+  maxDepth: number;
+  /** The enqueue's outcome: the new entry id, null when the stream was full, or the error. */
+  enqueued: (outcome: { id: string | null } | { error: unknown }) => void;
   entryId?: string;
 }
+
+/** At most this many jobs go into one enqueue-batch call (the rest into the next). */
+const MAX_ENQUEUE_BATCH = 128;
 
 const REPLY_READ_BLOCK_MS = 1000;
 
@@ -67,6 +73,9 @@ export class JobProducer {
   private readonly outageGraceMs: number;
   private downSinceMs: number | undefined;
   private outageTimer: NodeJS.Timeout | undefined;
+  /** Jobs submitted in this event-loop turn, by stream, enqueued together when the turn's work is done. */
+  private readonly outbox = new Map<string, PendingJob[]>();
+  private flushScheduled = false;
 
   constructor(private readonly options: JobProducerOptions) {
     this.replyKey = keys.replies(options.gatewayId);
@@ -134,13 +143,26 @@ export class JobProducer {
         entry.settle({ error: new CancelledError(`job ${job.id} cancelled by the caller`) });
         this.cancel(entry);
       };
-      const { header, data } = encodeJob(job, this.replyKey, now);
+      const { header, data } = encodeJob(job, this.replyKey, now, true);
       const streamMaxLen = jobsStreamMaxLen(maxDepth);
       const entry: PendingJob = {
         streamKey,
         header,
         data,
         streamMaxLen,
+        maxDepth,
+        enqueued: (outcome) => {
+          if ('error' in outcome) {
+            entry.settle({ error: asQueueError(outcome.error, `enqueue job ${job.id}`) });
+            return;
+          }
+          if (outcome.id === null) {
+            entry.settle({ error: new ResourceExhaustedError(`queue of ${job.model} v${job.version} is full (${maxDepth} jobs); retry later`) });
+            return;
+          }
+          entry.entryId = outcome.id;
+          if (signal?.aborted) this.cancel(entry);
+        },
         settle: (outcome) => {
           if (this.pending.get(job.id) !== entry) return;
           this.pending.delete(job.id);
@@ -153,19 +175,53 @@ export class JobProducer {
       this.pending.set(job.id, entry);
       signal?.addEventListener('abort', onAbort, { once: true });
 
-      const enqueue = data.length >= LARGE_JOB_BYTES ? this.commands.maasEnqueueLarge(streamKey, maxDepth, streamMaxLen, header, data, 0) : this.commands.maasEnqueue(streamKey, maxDepth, streamMaxLen, header, data, 0);
-      enqueue.then(
-        (id) => {
-          if (id === null) {
-            entry.settle({ error: new ResourceExhaustedError(`queue of ${job.model} v${job.version} is full (${maxDepth} jobs); retry later`) });
-            return;
-          }
-          entry.entryId = String(id);
-          if (signal?.aborted) this.cancel(entry);
-        },
-        (err: unknown) => entry.settle({ error: asQueueError(err, `enqueue job ${job.id}`) }),
-      );
+      this.enqueue(entry);
     });
+  }
+
+  /**
+   * Large jobs go out at once, on their own (see LARGE_JOB_BYTES). Small ones wait for the end of this
+   * event-loop turn, so that the jobs of one stream submitted together (a burst of calls read from one
+   * socket) are added by one script call instead of one each.
+   */
+  private enqueue(entry: PendingJob): void {
+    if (entry.data.length >= LARGE_JOB_BYTES) {
+      this.commands.maasEnqueueLarge(entry.streamKey, entry.maxDepth, entry.streamMaxLen, entry.header, entry.data, 0).then(
+        (id) => entry.enqueued({ id: id === null ? null : String(id) }),
+        (error: unknown) => entry.enqueued({ error }),
+      );
+      return;
+    }
+    const list = this.outbox.get(entry.streamKey);
+    if (list) list.push(entry);
+    else this.outbox.set(entry.streamKey, [entry]);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    process.nextTick(() => this.flushOutbox());
+  }
+
+  private flushOutbox(): void {
+    this.flushScheduled = false;
+    for (const [streamKey, list] of this.outbox) {
+      for (let first = 0; first < list.length; first += MAX_ENQUEUE_BATCH) {
+        const chunk = list.slice(first, first + MAX_ENQUEUE_BATCH);
+        if (chunk.length === 1) {
+          const [e] = chunk as [PendingJob];
+          this.commands.maasEnqueue(streamKey, e.maxDepth, e.streamMaxLen, e.header, e.data, 0).then(
+            (id) => e.enqueued({ id: id === null ? null : String(id) }),
+            (error: unknown) => e.enqueued({ error }),
+          );
+          continue;
+        }
+        const args: Array<string | number | Buffer> = [streamKey, chunk.length];
+        for (const e of chunk) args.push(e.maxDepth, e.streamMaxLen, e.header, e.data);
+        this.commands.maasEnqueueBatch(...args).then(
+          (ids) => chunk.forEach((e, i) => e.enqueued({ id: ids[i] == null ? null : String(ids[i]) })),
+          (error: unknown) => chunk.forEach((e) => e.enqueued({ error })),
+        );
+      }
+    }
+    this.outbox.clear();
   }
 
   /** Depth, waiting, in flight, oldest job age and dead letters of one model version (one round trip). */
@@ -246,14 +302,15 @@ export class JobProducer {
   }
 
   private deliver(fields: Buffer[]): void {
-    let result: JobResult;
+    let results: JobResult[];
     try {
-      result = decodeResult(fields);
+      // One result, or a worker's batch reply carrying several.
+      results = decodeResults(fields);
     } catch (err) {
       this.options.logger.warn({ err }, 'dropping a malformed reply');
       return;
     }
     // Unknown ids are duplicates, or answers to callers that gave up: ignore them.
-    this.pending.get(result.jobId)?.settle({ result });
+    for (const result of results) this.pending.get(result.jobId)?.settle({ result });
   }
 }

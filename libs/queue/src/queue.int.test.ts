@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { CancelledError, DeadlineExceededError, ResourceExhaustedError, UnavailableError } from '@maas/errors';
 import { silentLogger } from '@maas/logging';
 import { startRedis, waitFor, type RedisHandle } from '@maas/testing';
+import { decodeResult, encodeJob } from './codec';
 import { JobConsumer, type JobConsumerOptions } from './consumer';
 import { keys } from './keys';
 import { JobProducer } from './producer';
@@ -92,6 +93,53 @@ describe('JobProducer + JobConsumer on a real Redis', () => {
     const results = await Promise.all(pending);
     results.forEach((r, i) => expect(r.ok && new Float32Array(new Uint8Array(r.outputs[0]!.data).buffer)[1]).toBe(i + 1));
     expect(await p.stats(m, 1)).toMatchObject({ depth: 0, inFlight: 0 });
+  });
+
+  it('adds the jobs one gateway submits to a stream in one turn with one script call, and answers a batch with one reply entry per gateway (single replies for gateways that do not read batch replies)', async () => {
+    const m = model();
+    const stream = keys.jobs(m, 1);
+    const g1 = `g${++n}`;
+    const g2 = `g${++n}`;
+    const p1 = new JobProducer({ redisUrl: redis.url, gatewayId: g1, logger, defaultMaxDepth: 100 });
+    const p2 = new JobProducer({ redisUrl: redis.url, gatewayId: g2, logger, defaultMaxDepth: 100 });
+    await p1.start();
+    await p2.start();
+    closers.push(() => p1.close(), () => p2.close());
+    const monitor = await admin.monitor();
+    const scriptCalls: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase().startsWith('eval') && args.includes(stream)) scriptCalls.push(args);
+    });
+    closers.push(async () => monitor.disconnect());
+    // Same turn: three jobs from g1 and two from g2; then one job for g2 as a gateway of an older release enqueues it.
+    const pending1 = ['a1', 'a2', 'a3'].map((id) => p1.submit(job(m, id)));
+    const pending2 = ['b1', 'b2'].map((id) => p2.submit(job(m, id)));
+    const old = encodeJob(job(m, 'o1'), keys.replies(g2), Date.now());
+    await admin.xadd(stream, '*', 'h', old.header, 'd', old.data, 'a', '0');
+    const c = consumer('w1');
+    const batch = await readUntil(c, m, 6);
+    expect(batch.filter((d) => d.batchReplies).map((d) => d.job.id).sort()).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
+    // g1's three jobs in order, by one enqueue-batch call; g2's two by another.
+    const g1Ids = batch.filter((d) => d.replyTo === keys.replies(g1)).map((d) => d.job.id);
+    expect(g1Ids).toEqual(['a1', 'a2', 'a3']);
+    // The script call that carried a1 carried a2 and a3 too (ioredis may send it twice: EVALSHA, then EVAL after NOSCRIPT).
+    const carrying = (id: string) => scriptCalls.filter((args) => args.some((a) => a.includes(`"id":"${id}"`)));
+    expect(carrying('a1').length).toBeGreaterThan(0);
+    expect(carrying('a2')).toEqual(carrying('a1'));
+    expect(carrying('a3')).toEqual(carrying('a1'));
+    expect(carrying('b2')).toEqual(carrying('b1'));
+
+    expect(await c.replyAll(batch.map((d) => ({ delivery: d, result: okResult(d, 'w1') })))).toEqual(batch.map(() => undefined));
+    const results = [...(await Promise.all(pending1)), ...(await Promise.all(pending2))];
+    expect(results.map((r) => r.jobId)).toEqual(['a1', 'a2', 'a3', 'b1', 'b2']);
+    results.forEach((r) => expect(r.ok && new Float32Array(new Uint8Array(r.outputs[0]!.data).buffer)[1]).toBe(Number(r.jobId.slice(1))));
+    expect(await admin.xlen(keys.replies(g1))).toBe(1);
+    // g2: one batch entry (b1, b2) and one single reply (o1).
+    const g2Entries = (await admin.xrangeBuffer(keys.replies(g2), '-', '+')).map(([, fields]) => fields);
+    expect(g2Entries.map((fields) => fields[0]!.toString()).sort()).toEqual(['b', 'h']);
+    expect(decodeResult(g2Entries.find((fields) => fields[0]!.toString() === 'h')!)).toMatchObject({ jobId: 'o1', ok: true });
+    expect(await admin.pttl(keys.replies(g1))).toBeGreaterThan(0);
+    expect(await p1.stats(m, 1)).toMatchObject({ depth: 0, inFlight: 0 });
   });
 
   it(`jobs of ${LARGE_JOB_BYTES} bytes and more (sent outside auto-pipelining) and small ones of the same tick all arrive whole; the depth limit holds for both`, async () => {

@@ -7,7 +7,10 @@ const SCRIPTS = {
   maasEnqueue: { file: 'enqueue.lua', numberOfKeys: 1 },
   // The same script under a name connectRedis keeps out of auto-pipelining, for large jobs (LARGE_JOB_BYTES).
   maasEnqueueLarge: { file: 'enqueue.lua', numberOfKeys: 1 },
+  maasEnqueueBatch: { file: 'enqueue-batch.lua', numberOfKeys: 1 },
   maasReply: { file: 'reply.lua', numberOfKeys: 2 },
+  // KEYS vary (the jobs stream + one reply stream per gateway): the first argument is their count.
+  maasReplyBatch: { file: 'reply-batch.lua', numberOfKeys: undefined },
   maasRequeue: { file: 'requeue.lua', numberOfKeys: 1 },
   maasDeadLetter: { file: 'dead-letter.lua', numberOfKeys: 3 },
   maasCancel: { file: 'cancel.lua', numberOfKeys: 1 },
@@ -23,7 +26,9 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     maasEnqueue(...args: ScriptArg[]): Result<string | null, Context>;
     maasEnqueueLarge(...args: ScriptArg[]): Result<string | null, Context>;
+    maasEnqueueBatch(...args: ScriptArg[]): Result<Array<string | null>, Context>;
     maasReply(...args: ScriptArg[]): Result<number, Context>;
+    maasReplyBatch(...args: ScriptArg[]): Result<number, Context>;
     maasRequeue(...args: ScriptArg[]): Result<string | null, Context>;
     maasDeadLetter(...args: ScriptArg[]): Result<number, Context>;
     maasCancel(...args: ScriptArg[]): Result<number, Context>;

@@ -51,6 +51,8 @@ export interface Delivery {
   enqueuedUnixMs: number;
   /** 1 on the first delivery; counts every delivery, including those to workers that crashed. */
   deliveryCount: number;
+  /** The job's gateway reads batch reply entries (replyAll may answer it together with its batch-mates). */
+  batchReplies?: boolean;
 }
 
 /** Cheap signals of one model version's queue. */

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { DeadlineExceededError } from '@maas/errors';
 import { silentLogger } from '@maas/logging';
 import { mlpModel, mlpReference, noBatchModel, poisonModel, slowModel, writeModelFile } from '@maas/models';
-import { JobProducer, keys, type JobRequest, type JobResult } from '@maas/queue';
+import { decodeResults, JobProducer, keys, type JobRequest, type JobResult } from '@maas/queue';
 import { freePort, startConsul, startRedis, startServiceProcess, waitFor, type ConsulHandle, type ManagedProcess, type RedisHandle } from '@maas/testing';
 
 // The worker as real processes (services/worker/dist/main.js: build first) against a real Redis, with
@@ -158,8 +158,8 @@ describe('worker processes on a real Redis', () => {
     await expect(producer.submit(job('slow', slowInput(99), { deadlineUnixMs: Date.now() + 20 }))).rejects.toBeInstanceOf(DeadlineExceededError);
     expect((await Promise.all(busy)).every((r) => r.ok)).toBe(true);
     await waitFor(async () => metricValue(await main.metrics(), 'maas_worker_jobs_total', { model: 'slow', outcome: 'expired' }) === 1, 5000, 'expired job counted');
-    const replies = await admin.xrange(keys.replies('e2e'), '-', '+');
-    expect(replies.filter(([, f]) => String(f[1]).includes(`"code":${GrpcStatus.DEADLINE_EXCEEDED}`))).toHaveLength(1);
+    const replies = (await admin.xrangeBuffer(keys.replies('e2e'), '-', '+')).flatMap(([, fields]) => decodeResults(fields));
+    expect(replies.filter((r) => !r.ok && r.code === GrpcStatus.DEADLINE_EXCEEDED)).toHaveLength(1);
     expect(metricValue(await main.metrics(), 'maas_worker_jobs_total', { model: 'slow', outcome: 'ok' })).toBe(busy.length);
   });
 });
@@ -180,9 +180,9 @@ describe('crash safety', () => {
     const done = await Promise.all(results);
     expect(done.every((r) => r.ok)).toBe(true);
     const perJob = new Map<string, number>();
-    for (const [, fields] of await admin.xrange(keys.replies('e2e-kill'), '-', '+')) {
-      const id = (JSON.parse(String(fields[1])) as { jobId: string }).jobId;
-      perJob.set(id, (perJob.get(id) ?? 0) + 1);
+    // Single replies and batch replies (several results in one entry) alike.
+    for (const [, fields] of await admin.xrangeBuffer(keys.replies('e2e-kill'), '-', '+')) {
+      for (const { jobId } of decodeResults(fields)) perJob.set(jobId, (perJob.get(jobId) ?? 0) + 1);
     }
     expect(perJob.size).toBe(40);
     expect([...perJob.values()].every((count) => count === 1)).toBe(true);
