@@ -190,7 +190,10 @@ function parseJson<T>(raw: Buffer, what: string): T {
 
 /** Decodes a reply entry's fields (a single reply). */
 export function decodeResult(fields: readonly Buffer[]): JobResult {
-  const map = fieldMap(fields);
+  return singleResult(fieldMap(fields));
+}
+
+function singleResult(map: ReadonlyMap<string, Buffer>): JobResult {
   const rawHeader = map.get(FIELD_HEADER);
   if (!rawHeader) throw new MalformedEntryError('reply entry without a header field');
   const data = map.get(FIELD_DATA) ?? NO_DATA;
@@ -203,7 +206,7 @@ export function decodeResult(fields: readonly Buffer[]): JobResult {
 export function decodeResults(fields: readonly Buffer[]): JobResult[] {
   const map = fieldMap(fields);
   const rawBatch = map.get(FIELD_BATCH_HEADER);
-  if (!rawBatch) return [decodeResult(fields)];
+  if (!rawBatch) return [singleResult(map)];
   const headers = parseJson<Array<ResultHeader | ErrorHeader>>(rawBatch, 'batch reply header');
   if (!Array.isArray(headers)) throw new MalformedEntryError('batch reply header is not an array');
   const data = map.get(FIELD_DATA) ?? NO_DATA;

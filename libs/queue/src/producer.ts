@@ -51,6 +51,14 @@ interface PendingJob {
 /** At most this many jobs go into one enqueue-batch call (the rest into the next). */
 const MAX_ENQUEUE_BATCH = 128;
 
+/** Hands one enqueue script call's answer (entry id, or null when the stream was full) to its job. */
+function settleEnqueue(entry: PendingJob, call: Promise<string | null>): void {
+  call.then(
+    (id) => entry.enqueued({ id: id === null ? null : String(id) }),
+    (error: unknown) => entry.enqueued({ error }),
+  );
+}
+
 const REPLY_READ_BLOCK_MS = 1000;
 
 /**
@@ -186,10 +194,7 @@ export class JobProducer {
    */
   private enqueue(entry: PendingJob): void {
     if (entry.data.length >= LARGE_JOB_BYTES) {
-      this.commands.maasEnqueueLarge(entry.streamKey, entry.maxDepth, entry.streamMaxLen, entry.header, entry.data, 0).then(
-        (id) => entry.enqueued({ id: id === null ? null : String(id) }),
-        (error: unknown) => entry.enqueued({ error }),
-      );
+      settleEnqueue(entry, this.commands.maasEnqueueLarge(entry.streamKey, entry.maxDepth, entry.streamMaxLen, entry.header, entry.data, 0));
       return;
     }
     const list = this.outbox.get(entry.streamKey);
@@ -207,10 +212,7 @@ export class JobProducer {
         const chunk = list.slice(first, first + MAX_ENQUEUE_BATCH);
         if (chunk.length === 1) {
           const [e] = chunk as [PendingJob];
-          this.commands.maasEnqueue(streamKey, e.maxDepth, e.streamMaxLen, e.header, e.data, 0).then(
-            (id) => e.enqueued({ id: id === null ? null : String(id) }),
-            (error: unknown) => e.enqueued({ error }),
-          );
+          settleEnqueue(e, this.commands.maasEnqueue(streamKey, e.maxDepth, e.streamMaxLen, e.header, e.data, 0));
           continue;
         }
         const args: Array<string | number | Buffer> = [streamKey, chunk.length];

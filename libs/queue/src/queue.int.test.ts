@@ -147,7 +147,7 @@ describe('JobProducer + JobConsumer on a real Redis', () => {
     const p = await producer({ maxDepth: 3 });
     const c = consumer('w1');
     const big = (id: string, fill: number): JobRequest => job(m, id, { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 27648], data: Buffer.alloc(110_592, fill) }] });
-    // One tick: small, large, small: the large one goes out on its own, the small ones in one pipeline.
+    // One tick: small, large, small: the large one goes out on its own, the small ones in one enqueue-batch call.
     const pending = [p.submit(job(m, 's1')), p.submit(big('b1', 7)), p.submit(job(m, 's2'))];
     await waitFor(async () => (await p.stats(m, 1)).depth === 3, 2000, 'three jobs queued');
     await expect(p.submit(big('b2', 8))).rejects.toBeInstanceOf(ResourceExhaustedError);
