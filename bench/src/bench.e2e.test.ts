@@ -21,7 +21,7 @@ interface BenchJson {
   transport: { maasTls: boolean; apiKey: boolean };
   models: Array<{ model: string; raw: { sweep: unknown[] }; runs: Array<{ variant: string; concurrency: number; requests: number; errors: number }>; ratios: { vsPeers: Record<string, { throughput: number | null }> } }>;
   pipelineShare: Array<{ concurrency: number; errors: number; preprocessShare: number; preprocessComputeShare: number }>;
-  floors: Array<{ floor: string; model: string; concurrency: number; requests: number }>;
+  floors: Array<{ floor: string; model: string; concurrency: number; requests: number; cpuMsPerRequest?: Record<string, number> }>;
   idle: Array<{ server: string; models: number; cpuMsPerSecond: Record<string, number> }>;
 }
 
@@ -61,10 +61,13 @@ describe('make bench (short run)', () => {
       expect(run.preprocessShare).toBeGreaterThan(0);
       expect(run.preprocessComputeShare).toBeGreaterThan(0);
     }
-    // Floors: the gRPC echoes (grpc-js, fast path) at c1 and c8 and the Redis request/reply at c1, for each model's request size.
+    // Floors: the gRPC echoes (grpc-js, fast path) and the queue chain at c1 and c8, the Redis request/reply at c1, for each model's request size.
     expect(json.floors.map((f) => `${f.floor}:${f.model}@${f.concurrency}`).sort()).toEqual(
-      ['grpc-echo:identity@1', 'grpc-echo:identity@8', 'fast-echo:identity@1', 'fast-echo:identity@8', 'redis-streams:identity@1', 'grpc-echo:ocr-cls@1', 'grpc-echo:ocr-cls@8', 'fast-echo:ocr-cls@1', 'fast-echo:ocr-cls@8', 'redis-streams:ocr-cls@1'].sort(),
+      ['grpc-echo', 'fast-echo', 'queue-chain'].flatMap((f) => ['identity', 'ocr-cls'].flatMap((m) => [`${f}:${m}@1`, `${f}:${m}@8`])).concat(['redis-streams:identity@1', 'redis-streams:ocr-cls@1']).sort(),
     );
+    // The chain's three processes are read, and its c1 p50 plus raw's is the design floor row.
+    for (const f of json.floors.filter((x) => x.floor === 'queue-chain')) expect(Object.keys(f.cpuMsPerRequest ?? {})).toEqual(['front', 'responder', 'redis']);
+    expect(markdown).toContain('**design floor** (queue chain + raw, end to end) | ocr-cls | 1 / 8 |');
     for (const f of json.floors) expect(f.requests).toBeGreaterThan(0);
     // The design's idle floor (bare Consul and Redis) is read before the stack.
     expect(json.idle.map((r) => [r.server, r.models])).toEqual([['maas-dependencies', 0], ['maas', 6]]);

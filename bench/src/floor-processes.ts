@@ -1,7 +1,10 @@
 // The answering side of the floors, run as its own process so every floor request crosses processes as a
 // maas request does: `node bench/dist/floor-processes.js grpc-echo <port>` (a bare @grpc/grpc-js ModelInfer
-// that answers the request's own tensors), `... fast-echo <port>` (the same echo on maas's fast gRPC path) or `... redis-responder <redis port>` (reads a request stream with
-// XREADGROUP BLOCK and answers each entry with an XADD to the reply stream).
+// that answers the request's own tensors), `... fast-echo <port>` (the same echo on maas's fast gRPC path),
+// `... redis-responder <redis port>` (reads a request stream with XREADGROUP BLOCK and answers each entry with an
+// XADD to the reply stream) or `... queue-front <port> <redis port> <outputs JSON>` (maas's fast gRPC path sending
+// each request through the responder and answering with the model's outputs: the design's request path without
+// maas's code).
 import * as grpc from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { MaasServer } from '@maas/grpc-kit';
@@ -48,6 +51,26 @@ async function fastEcho(port: number): Promise<void> {
   process.once('SIGTERM', () => void server.shutdown(1000).then(() => process.exit(0)));
 }
 
+const zeroBuffers = new Map<number, Buffer>();
+/** A buffer of `bytes` zeros, made once per size (the responder's stand-in for a model's output). */
+function zeros(bytes: number): Buffer {
+  let b = zeroBuffers.get(bytes);
+  if (!b) zeroBuffers.set(bytes, (b = Buffer.alloc(bytes)));
+  return b;
+}
+
+/** One output of the model the queue front stands in for: its tensors are what each reply carries back. */
+export interface FloorOutput {
+  name: string;
+  datatype: string;
+  shape: number[];
+}
+
+/** Bytes of one FP32/INT32-sized output (4 bytes an element; the bench's models answer FP32). */
+function outputBytes(o: FloorOutput): number {
+  return 4 * o.shape.reduce((a, b) => a * b, 1);
+}
+
 async function redisResponder(port: number): Promise<void> {
   const redis = new Redis({ port, host: '127.0.0.1', lazyConnect: false });
   await redis.xgroup('CREATE', FLOOR_STREAMS.requests, FLOOR_STREAMS.group, '$', 'MKSTREAM').catch(() => undefined);
@@ -64,8 +87,10 @@ async function redisResponder(port: number): Promise<void> {
     const pipeline = redis.pipeline();
     for (const [, entries] of batch) {
       for (const [id, fields] of entries) {
-        // fields: ['n', request number, 'd', payload]: the reply carries the number and the payload back.
-        pipeline.xadd(FLOOR_STREAMS.replies, 'MAXLEN', '~', FLOOR_STREAMS.keep, '*', 'n', fields[1]!, 'd', fields[3]!);
+        // fields: ['n', request number, 'd', payload] (the reply carries both back), or the queue front's
+        // ['n', number, 'r', reply bytes, 'd0', input, …] (the reply carries the number and that many bytes).
+        if (String(fields[2]) === 'r') pipeline.xadd(FLOOR_STREAMS.replies, 'MAXLEN', '~', FLOOR_STREAMS.keep, '*', 'n', fields[1]!, 'd', zeros(Number(fields[3])));
+        else pipeline.xadd(FLOOR_STREAMS.replies, 'MAXLEN', '~', FLOOR_STREAMS.keep, '*', ...fields);
         pipeline.xack(FLOOR_STREAMS.requests, FLOOR_STREAMS.group, id);
       }
     }
@@ -73,12 +98,86 @@ async function redisResponder(port: number): Promise<void> {
   }
 }
 
+/**
+ * The design's request path with none of maas's code: ModelInfer on maas's fast gRPC path (as fastEcho), each
+ * request's tensors added to the request stream (XADD, auto-pipelined as the gateway's commands are), answered by
+ * the redis-responder process (XREADGROUP, XADD of as many bytes as the model's outputs hold, XACK), the reply
+ * read by one blocking XREAD loop (as the gateway's reply reader) and sent back as those outputs. No validation, queue scripts, leases,
+ * deadlines, metrics or model: what the queue hop costs between a gRPC front and a worker, and nothing more.
+ */
+async function queueFront(port: number, redisPort: number, outputs: FloorOutput[]): Promise<void> {
+  const replyBytes = outputs.map(outputBytes);
+  const replyTotal = String(replyBytes.reduce((a, b) => a + b, 0));
+  const commands = new Redis({ port: redisPort, host: '127.0.0.1', enableAutoPipelining: true });
+  const replies = new Redis({ port: redisPort, host: '127.0.0.1' });
+  const waiting = new Map<string, { resolve: (payloads: Buffer[]) => void; reject: (err: Error) => void }>();
+  let next = 0;
+  let stopping = false;
+  const readReplies = async (): Promise<void> => {
+    // A fresh Redis (the bench starts one per floor): every reply on the stream answers a request of this process.
+    let lastId = '0-0';
+    while (!stopping) {
+      const got = (await replies.callBuffer('XREAD', 'COUNT', 500, 'BLOCK', 0, 'STREAMS', FLOOR_STREAMS.replies, lastId)) as Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
+      for (const [, entries] of got ?? []) {
+        for (const [id, fields] of entries) {
+          lastId = String(id);
+          const n = String(fields[1]);
+          waiting.get(n)?.resolve([fields[3]!]);
+          waiting.delete(n);
+        }
+      }
+    }
+  };
+  const { grpcObject, packageDefinition } = loadGrpcObject<InferenceProtoGrpcType>(INFERENCE_PROTO_FILES);
+  const service = grpcObject.inference.GRPCInferenceService.service;
+  const server = new MaasServer({ logger: silentLogger(), registry: new Registry() });
+  server.addService('inference.GRPCInferenceService', service, {} as grpc.UntypedServiceImplementation, packageDefinition);
+  server.addFastUnary<ModelInferRequest__Output, ModelInferResponse>({
+    path: '/inference.GRPCInferenceService/ModelInfer',
+    deserialize: (b) => service.ModelInfer.requestDeserialize(b),
+    serialize: (r) => service.ModelInfer.responseSerialize(r),
+    handle: async (req) => {
+      const n = String(next++);
+      const fields: Array<string | Buffer> = ['n', n, 'r', replyTotal];
+      req.raw_input_contents.forEach((bytes, i) => fields.push(`d${i}`, bytes));
+      const [reply] = await new Promise<Buffer[]>((resolve, reject) => {
+        waiting.set(n, { resolve, reject });
+        commands.xadd(FLOOR_STREAMS.requests, 'MAXLEN', '~', FLOOR_STREAMS.keep, '*', ...fields).catch((err: Error) => {
+          waiting.delete(n);
+          reject(err);
+        });
+      });
+      // The model's outputs, their bytes cut from the reply (as the gateway answers from a worker's reply).
+      let at = 0;
+      const raw = replyBytes.map((n) => reply!.subarray(at, (at += n)));
+      return { model_name: req.model_name, id: req.id, outputs: outputs.map((o) => ({ name: o.name, datatype: o.datatype, shape: o.shape })), raw_output_contents: raw };
+    },
+  });
+  await Promise.all([commands.ping(), replies.ping()]);
+  const loop = readReplies();
+  loop.catch((err: unknown) => {
+    if (!stopping) process.stderr.write(`reply loop failed: ${String(err)}\n`);
+  });
+  await server.listen('127.0.0.1', port);
+  server.setServing(true);
+  process.stdout.write('ready\n');
+  process.once('SIGTERM', () => {
+    stopping = true;
+    void server.shutdown(1000).then(() => {
+      commands.disconnect();
+      replies.disconnect();
+      process.exit(0);
+    });
+  });
+}
+
 if (require.main === module) {
-  const [kind, portText] = process.argv.slice(2);
+  const [kind, portText, redisPortText, outputsJson] = process.argv.slice(2);
   const port = Number(portText);
-  const run = kind === 'grpc-echo' ? grpcEcho : kind === 'fast-echo' ? fastEcho : kind === 'redis-responder' ? redisResponder : undefined;
+  const redisPort = Number(redisPortText);
+  const run = kind === 'grpc-echo' ? grpcEcho : kind === 'fast-echo' ? fastEcho : kind === 'redis-responder' ? redisResponder : kind === 'queue-front' && Number.isInteger(redisPort) && outputsJson ? (p: number) => queueFront(p, redisPort, JSON.parse(outputsJson) as FloorOutput[]) : undefined;
   if (!run || !Number.isInteger(port)) {
-    process.stderr.write('usage: floor-processes.js grpc-echo <port> | fast-echo <port> | redis-responder <redis port>\n');
+    process.stderr.write('usage: floor-processes.js grpc-echo <port> | fast-echo <port> | redis-responder <redis port> | queue-front <port> <redis port> <outputs JSON: [{"name","datatype","shape"}]>\n');
     process.exit(2);
   }
   run(port).catch((err: unknown) => {

@@ -2,10 +2,10 @@ import { performance } from 'node:perf_hooks';
 import * as path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, startProcess, startRedis, waitFor, type ManagedProcess } from '@maas/testing';
-import { FLOOR_STREAMS } from './floor-processes';
+import { FLOOR_STREAMS, type FloorOutput } from './floor-processes';
 import { RawInferClient, type LoadOptions, type LoadResult } from './load-generator';
 import { wireInputs, type BenchModel } from './models';
-import { startCpuReading } from './process-cpu';
+import { startCpuReading, type CpuWatch } from './process-cpu';
 import type { FloorRun } from './results';
 import { waitUntilServing } from './serve-check';
 import { SampleBuffer, summarizeLatencies } from './stats';
@@ -15,18 +15,42 @@ export interface FloorOptions {
   durationMs: number;
   warmupMs: number;
   timeoutMs: number;
-  /** Concurrencies for the gRPC echo (1 always first); the Redis floor runs at concurrency 1 only. */
+  /** Concurrencies for the gRPC echoes and the queue chain (1 always first); the Redis floor runs at concurrency 1 only. */
   grpcConcurrencies: number[];
   /** The closed-loop client for the gRPC echo (the one the served targets get). */
   drive: (client: RawInferClient, options: LoadOptions) => Promise<LoadResult>;
 }
 
-function startFloorProcess(kind: 'grpc-echo' | 'fast-echo' | 'redis-responder', port: number): ManagedProcess {
-  return startProcess(process.execPath, [path.join(__dirname, 'floor-processes.js'), kind, String(port)], { name: `floor-${kind}` });
+function startFloorProcess(kind: 'grpc-echo' | 'fast-echo' | 'redis-responder' | 'queue-front', ...args: Array<number | string>): ManagedProcess {
+  return startProcess(process.execPath, [path.join(__dirname, 'floor-processes.js'), kind, ...args.map(String)], { name: `floor-${kind}` });
+}
+
+/** The model's outputs for one item (batch 1; open dims as 1), FP32 as the bench's models answer. */
+function floorOutputs(model: BenchModel): FloorOutput[] {
+  return model.outputs.map((o) => ({ name: o.name, datatype: 'FP32', shape: [1, ...o.itemShape.map((d) => (d < 0 ? 1 : d))] }));
 }
 
 function payloadBytes(model: BenchModel): number {
   return wireInputs(model).reduce((n, i) => n + i.bytes.length, 0);
+}
+
+/** Drives a floor's gRPC server on `port` at concurrency 1 and the top ones, reading the CPU of `cpuWatch`. */
+async function driveGrpcFloor(floor: FloorRun['floor'], model: BenchModel, port: number, cpuWatch: CpuWatch, options: FloorOptions): Promise<FloorRun[]> {
+  const client = new RawInferClient({ address: `127.0.0.1:${port}`, model: model.name, inputs: wireInputs(model) });
+  try {
+    await waitUntilServing(client.target, 30_000);
+    const runs: FloorRun[] = [];
+    for (const concurrency of [1, ...options.grpcConcurrencies.filter((c) => c !== 1)]) {
+      const reading = startCpuReading(cpuWatch);
+      const r = await options.drive(client, { concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs, timeoutMs: options.timeoutMs });
+      const cpu = reading();
+      const calls = Math.max(1, r.callsIncludingWarmup);
+      runs.push({ floor, model: model.name, payloadBytes: payloadBytes(model), concurrency, requests: r.requests, throughputPerSecond: r.throughputPerSecond, latencyMs: r.latencyMs, cpuMsPerRequest: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, v / calls])) });
+    }
+    return runs;
+  } finally {
+    client.close();
+  }
 }
 
 /**
@@ -36,20 +60,37 @@ function payloadBytes(model: BenchModel): number {
 export async function measureGrpcEcho(model: BenchModel, options: FloorOptions, kind: 'grpc-echo' | 'fast-echo' = 'grpc-echo'): Promise<FloorRun[]> {
   const port = await freePort();
   const proc = startFloorProcess(kind, port);
-  const client = new RawInferClient({ address: `127.0.0.1:${port}`, model: model.name, inputs: wireInputs(model) });
   try {
-    await waitUntilServing(client.target, 30_000);
-    const runs: FloorRun[] = [];
-    for (const concurrency of [1, ...options.grpcConcurrencies.filter((c) => c !== 1)]) {
-      const reading = startCpuReading([{ name: 'echo', pid: proc.child.pid ?? -1 }]);
-      const r = await options.drive(client, { concurrency, warmupMs: options.warmupMs, durationMs: options.durationMs, timeoutMs: options.timeoutMs });
-      const cpu = reading();
-      runs.push({ floor: kind, model: model.name, payloadBytes: payloadBytes(model), concurrency, requests: r.requests, throughputPerSecond: r.throughputPerSecond, latencyMs: r.latencyMs, cpuMsPerRequest: { echo: cpu['echo']! / Math.max(1, r.callsIncludingWarmup) } });
-    }
-    return runs;
+    return await driveGrpcFloor(kind, model, port, [{ name: 'echo', pid: proc.child.pid ?? -1 }], options);
   } finally {
-    client.close();
     await proc.stop(5_000);
+  }
+}
+
+/**
+ * The design's request path with none of maas's code, end to end, driven like a served target: a gRPC front on
+ * maas's fast path that adds each request to a Redis stream and waits for its reply on another (one blocking
+ * XREAD loop), and the Redis floor's responder between them (XREADGROUP BLOCK, XADD of a reply the size of the
+ * model's outputs, XACK) — three processes, as gateway, Redis and worker are, with no model run. Its c1 p50 plus raw's is the least a maas
+ * request can take on this machine; its req/s and CPU at the top concurrency the most the design can serve.
+ */
+export async function measureQueueChain(model: BenchModel, options: FloorOptions): Promise<FloorRun[]> {
+  const redis = await startRedis();
+  const responder = startFloorProcess('redis-responder', redis.port);
+  let front: ManagedProcess | undefined;
+  try {
+    await waitFor(() => responder.log().includes('ready'), 20_000, 'the Redis floor responder');
+    const port = await freePort();
+    front = startFloorProcess('queue-front', port, redis.port, JSON.stringify(floorOutputs(model)));
+    return await driveGrpcFloor('queue-chain', model, port, [
+      { name: 'front', pid: front.child.pid ?? -1 },
+      { name: 'responder', pid: responder.child.pid ?? -1 },
+      { name: 'redis', pid: redis.process.child.pid ?? -1 },
+    ], options);
+  } finally {
+    await front?.stop(5_000);
+    await responder.stop(5_000);
+    await redis.stop();
   }
 }
 

@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { generateTestCerts, REPO_ROOT, startConsul, startRedis, type Stack, type TestCerts } from '@maas/testing';
 import { BENCH_FLAGS_HELP, BenchArgsError, parseBenchArgs, readClientTls, type BenchArgs, type BenchClientTls } from './cli-args';
 import { BENCH_ENV_HELP, compileBenchConfig, serverOrder, type BenchConfig } from './config';
-import { measureGrpcEcho, measureRedisStreams } from './floors';
+import { measureGrpcEcho, measureQueueChain, measureRedisStreams } from './floors';
 import { compareWithGhz, runGhzClosedLoop } from './ghz-check';
 import { RawInferClient, runClosedLoop, type LoadOptions, type LoadResult } from './load-generator';
 import { fillerName, startMaas } from './maas-target';
@@ -255,7 +255,7 @@ async function measureIdle(servers: readonly ServerName[], models: readonly Benc
   return out;
 }
 
-/** The floors for each model's request size: a bare gRPC echo (c1 and the top concurrency) and a Redis Streams request/reply. */
+/** The floors for each model's request size: a bare gRPC echo and the queue chain (c1 and the top concurrency), a Redis Streams request/reply. */
 async function measureFloors(models: readonly BenchModel[], config: BenchConfig, notes: string[]): Promise<FloorRun[]> {
   const out: FloorRun[] = [];
   const options = { durationMs: config.durationMs, warmupMs: config.warmupMs, timeoutMs: config.requestTimeoutMs, grpcConcurrencies: config.concurrencies.slice(-1), drive: drive(config) };
@@ -264,6 +264,7 @@ async function measureFloors(models: readonly BenchModel[], config: BenchConfig,
       ['grpc-echo', async () => measureGrpcEcho(model, options)],
       ['fast-echo', async () => measureGrpcEcho(model, options, 'fast-echo')],
       ['redis-streams', async () => [await measureRedisStreams(model, options)]],
+      ['queue-chain', async () => measureQueueChain(model, options)],
     ] as const) {
       try {
         const runs = await measure();

@@ -91,9 +91,10 @@ const FLOOR_NAMES: Record<FloorRun['floor'], string> = {
   'grpc-echo': 'bare @grpc/grpc-js echo (own process)',
   'fast-echo': "the same echo on maas's fast gRPC path (own process)",
   'redis-streams': 'Redis Streams request/reply (ioredis, responder process)',
+  'queue-chain': 'queue chain: fast-path gRPC front → Redis Streams → responder → front (three processes, no maas code, no model)',
 };
 
-/** The floors: a bare gRPC echo (grpc-js and maas's fast path) and a Redis Streams request/reply, per request size. */
+/** The floors: a bare gRPC echo (grpc-js and maas's fast path), a Redis Streams request/reply and both chained, per request size. */
 export function floorsTable(floors: readonly FloorRun[], models: readonly ModelResult[]): string {
   const rows: string[][] = floors.map((f) => [
     FLOOR_NAMES[f.floor],
@@ -117,6 +118,17 @@ export function floorsTable(floors: readonly FloorRun[], models: readonly ModelR
     if (!m.raw || !echo || !redis) continue;
     const p50 = echo.latencyMs.p50 + redis.latencyMs.p50 + m.raw.latencyBatch1Ms.p50;
     rows.push([`**maas's floor** (${echo.floor === 'fast-echo' ? 'fast-path' : 'grpc-js'} echo + Redis request/reply + raw, p50s added)`, m.model, '1', '', `**${formatNumber(p50)}**`, '']);
+  }
+  // The same path measured end to end (the pieces chained: each hop wakes a process that slept), plus the compute.
+  for (const m of models) {
+    const chain = floors.filter((f) => f.floor === 'queue-chain' && f.model === m.model);
+    const at1 = chain.find((f) => f.concurrency === 1);
+    if (!m.raw || !at1) continue;
+    const top = chain.reduce((a, b) => (b.concurrency > a.concurrency ? b : a), at1);
+    // The compute at its cheapest per item (raw's best batch), as a batching worker at the top concurrency runs it.
+    const best = m.raw.sweep.find((p) => p.batchSize === m.raw!.bestBatchSize);
+    const cpu = Object.values(top.cpuMsPerRequest).reduce((a, b) => a + b, 0) + (best ? best.latencyMs.mean / best.batchSize : m.raw.latencyBatch1Ms.mean);
+    rows.push([`**design floor** (queue chain + raw, end to end)`, m.model, `1 / ${top.concurrency}`, `${formatNumber(top.throughputPerSecond)} at c${top.concurrency}`, `**${formatNumber(at1.latencyMs.p50 + m.raw.latencyBatch1Ms.p50)}** at c1`, `${formatNumber(cpu)} at c${top.concurrency}`]);
   }
   return table(['floor', 'request', 'concurrency', 'req/s', 'p50 / p90 / p99 ms', 'CPU ms per request'], rows);
 }

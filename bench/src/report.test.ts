@@ -99,6 +99,12 @@ describe('Markdown report', () => {
     const withFast = [...r.floors!, { floor: 'fast-echo' as const, model: 'ocr-cls', payloadBytes: 110592, concurrency: 1, requests: 10, throughputPerSecond: 3000, latencyMs: summarizeLatencies([0.2]), cpuMsPerRequest: { echo: 0.05 } }];
     expect(floorsTable(withFast, r.models)).toContain("| the same echo on maas's fast gRPC path (own process) | ocr-cls (110592 B) | 1 | 3000 |");
     expect(floorsTable(withFast, r.models)).toContain("| **maas's floor** (fast-path echo + Redis request/reply + raw, p50s added) | ocr-cls | 1 |  | **1.10** |  |");
+    // The queue chain measured end to end: c1 p50 0.9 + raw b1 p50 0.6; CPU at c128 0.8 + raw's best (b8: 4.0 ms / 8).
+    const chain = (concurrency: number, p50: number, throughputPerSecond: number, cpuMsPerRequest: Record<string, number>) => ({ floor: 'queue-chain' as const, model: 'ocr-cls', payloadBytes: 110592, concurrency, requests: 10, throughputPerSecond, latencyMs: summarizeLatencies([p50]), cpuMsPerRequest });
+    const withChain = [...r.floors!, chain(1, 0.9, 700, { front: 0.3, responder: 0.1, redis: 0.1 }), chain(128, 90, 500, { front: 0.5, responder: 0.2, redis: 0.1 })];
+    const chainTable = floorsTable(withChain, r.models);
+    expect(chainTable).toContain('| queue chain: fast-path gRPC front → Redis Streams → responder → front (three processes, no maas code, no model) | ocr-cls (110592 B) | 128 | 500 |');
+    expect(chainTable).toContain('| **design floor** (queue chain + raw, end to end) | ocr-cls | 1 / 128 | 500 at c128 | **1.50** at c1 | 1.30 at c128 |');
     expect(idleTable(r.idle!)).toContain('| maas | 25 | 10.0 | 85.0 (gateway 5.00, worker 80.0) |');
     expect(idleTable(r.idle!)).toContain('| maas-dependencies | 0 | 10.0 | 14.0 (consul 12.0, redis 2.00) |');
     const lg = loadGeneratorTable(r.loadGeneratorCheck!).split('\n');

@@ -117,7 +117,7 @@ export interface BenchResults {
   pipelineShare?: PipelineShareRun[];
   /** Each peer's versions and settings, by peer (absent: not measured). */
   peers?: Partial<Record<PeerName, string>>;
-  /** What a request costs below any server: a bare gRPC echo, a Redis Streams request/reply. */
+  /** What a request costs below any server: a bare gRPC echo, a Redis Streams request/reply, both chained. */
   floors?: FloorRun[];
   /** CPU each server burns while nothing is asked of it. */
   idle?: IdleRun[];
@@ -127,8 +127,12 @@ export interface BenchResults {
 
 /** One floor measurement: what a request costs with no server logic at all. */
 export interface FloorRun {
-  /** grpc-echo (a bare @grpc/grpc-js ModelInfer that answers the request's own tensor), fast-echo (the same on maas's fast gRPC path) or redis-streams. */
-  floor: 'grpc-echo' | 'fast-echo' | 'redis-streams';
+  /**
+   * grpc-echo (a bare @grpc/grpc-js ModelInfer that answers the request's own tensor), fast-echo (the same on
+   * maas's fast gRPC path), redis-streams, or queue-chain (the fast-path echo sending each request through Redis
+   * Streams and a responder process first: the design's request path without maas's code or a model).
+   */
+  floor: 'grpc-echo' | 'fast-echo' | 'redis-streams' | 'queue-chain';
   /** Bench model whose request (size) was sent. */
   model: string;
   payloadBytes: number;
@@ -136,7 +140,7 @@ export interface FloorRun {
   requests: number;
   throughputPerSecond: number;
   latencyMs: LatencySummaryMs;
-  /** CPU of the answering process (and of Redis for redis-streams) per request, ms. */
+  /** CPU of the answering process(es) (and of Redis for redis-streams and queue-chain) per request, ms. */
   cpuMsPerRequest: Record<string, number>;
 }
 
