@@ -107,6 +107,16 @@ describe('MaasServer fast unary path (real grpc-js clients)', () => {
     expect(seen.fast - before).toBe(2);
   });
 
+  it('answers byte for byte on both sides of the one-write size (small answers framed in one buffer, large as prefix + body)', async () => {
+    for (const size of [0, 1, 16 * 1024 - 40, 16 * 1024, 16 * 1024 + 1, 200_000]) {
+      const raw = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) raw[i] = (i * 31 + size) & 0xff;
+      const res = await infer(client, { model_name: 'm', id: `s${size}`, inputs: [{ name: 'x', datatype: 'UINT8', shape: [size] }], raw_input_contents: [raw] });
+      expect(res.id).toBe(`s${size}`);
+      expect(Buffer.from((res.raw_output_contents?.[0] ?? new Uint8Array()) as Uint8Array).equals(raw)).toBe(true);
+    }
+  });
+
   it('maps errors to their status and counts every call in the server metrics', async () => {
     await expect(infer(client, { model_name: 'bad' })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT, details: 'no such tensor "y"' });
     await expect(infer(client, { model_name: 'full' })).rejects.toMatchObject({ code: grpc.status.RESOURCE_EXHAUSTED, details: 'queue is full' });
