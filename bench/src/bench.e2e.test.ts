@@ -69,10 +69,12 @@ describe('make bench (short run)', () => {
     for (const f of json.floors.filter((x) => x.floor === 'queue-chain')) expect(Object.keys(f.cpuMsPerRequest ?? {})).toEqual(['front', 'responder', 'redis']);
     expect(markdown).toContain('**design floor** (queue chain + raw, end to end) | ocr-cls | 1 / 8 |');
     for (const f of json.floors) expect(f.requests).toBeGreaterThan(0);
-    // The design's idle floor (bare Consul and Redis) is read before the stack.
-    expect(json.idle.map((r) => [r.server, r.models])).toEqual([['maas-dependencies', 0], ['maas', 6]]);
+    // Bare Consul and Redis are read before the stack.
+    // Then the design's idle floor (the two with a bare process per service, checked by Consul), then the stack.
+    expect(json.idle.map((r) => [r.server, r.models])).toEqual([['maas-dependencies', 0], ['maas-design-floor', 0], ['maas', 6]]);
     expect(Object.keys(json.idle[0]!.cpuMsPerSecond)).toEqual(['consul', 'redis']);
-    expect(Object.keys(json.idle[1]!.cpuMsPerSecond)).toEqual(['gateway', 'worker-1', 'redis', 'registry', 'consul']);
+    expect(Object.keys(json.idle[1]!.cpuMsPerSecond)).toEqual(['consul', 'redis', 'gateway', 'registry', 'worker']);
+    expect(Object.keys(json.idle[2]!.cpuMsPerSecond)).toEqual(['gateway', 'worker-1', 'redis', 'registry', 'consul']);
     expect(markdown).toContain('## Summary');
     expect(markdown).toContain('## Floors');
     expect(markdown).toContain('## Idle');

@@ -4,7 +4,8 @@
 // `... redis-responder <redis port>` (reads a request stream with XREADGROUP BLOCK and answers each entry with an
 // XADD to the reply stream) or `... queue-front <port> <redis port> <outputs JSON>` (maas's fast gRPC path sending
 // each request through the responder and answering with the model's outputs: the design's request path without
-// maas's code).
+// maas's code) or `... idle-service <port> <redis port>` (what an idle service of the design holds: a gRPC health
+// server for Consul's check and one blocked Redis read).
 import * as grpc from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { MaasServer } from '@maas/grpc-kit';
@@ -171,13 +172,39 @@ async function queueFront(port: number, redisPort: number, outputs: FloorOutput[
   });
 }
 
+/** How long the idle floor's Redis read blocks before it is issued again (the worker's default read block). */
+const IDLE_READ_BLOCK_MS = 5000;
+
+/**
+ * What any service of the design holds while idle, and nothing more: a gRPC server with grpc.health.v1 (that
+ * Consul's gRPC check dials, at the stack's interval) and one Redis connection blocked in a read, issued again
+ * every IDLE_READ_BLOCK_MS. No leases, gauges, registry watch, metrics scrapes or Consul resyncs.
+ */
+async function idleService(port: number, redisPort: number): Promise<void> {
+  const server = new MaasServer({ logger: silentLogger(), registry: new Registry() });
+  await server.listen('127.0.0.1', port);
+  server.setServing(true);
+  const reader = new Redis({ port: redisPort, host: '127.0.0.1' });
+  let stopping = false;
+  await reader.ping();
+  void (async () => {
+    while (!stopping) await reader.xread('BLOCK', IDLE_READ_BLOCK_MS, 'STREAMS', 'floor:idle', '$').catch(() => undefined);
+  })();
+  process.stdout.write('ready\n');
+  process.once('SIGTERM', () => {
+    stopping = true;
+    reader.disconnect();
+    void server.shutdown(1000).then(() => process.exit(0));
+  });
+}
+
 if (require.main === module) {
   const [kind, portText, redisPortText, outputsJson] = process.argv.slice(2);
   const port = Number(portText);
   const redisPort = Number(redisPortText);
-  const run = kind === 'grpc-echo' ? grpcEcho : kind === 'fast-echo' ? fastEcho : kind === 'redis-responder' ? redisResponder : kind === 'queue-front' && Number.isInteger(redisPort) && outputsJson ? (p: number) => queueFront(p, redisPort, JSON.parse(outputsJson) as FloorOutput[]) : undefined;
+  const run = kind === 'grpc-echo' ? grpcEcho : kind === 'fast-echo' ? fastEcho : kind === 'redis-responder' ? redisResponder : kind === 'idle-service' && Number.isInteger(redisPort) ? (p: number) => idleService(p, redisPort) : kind === 'queue-front' && Number.isInteger(redisPort) && outputsJson ? (p: number) => queueFront(p, redisPort, JSON.parse(outputsJson) as FloorOutput[]) : undefined;
   if (!run || !Number.isInteger(port)) {
-    process.stderr.write('usage: floor-processes.js grpc-echo <port> | fast-echo <port> | redis-responder <redis port> | queue-front <port> <redis port> <outputs JSON: [{"name","datatype","shape"}]>\n');
+    process.stderr.write('usage: floor-processes.js grpc-echo <port> | fast-echo <port> | redis-responder <redis port> | queue-front <port> <redis port> <outputs JSON: [{"name","datatype","shape"}]> | idle-service <port> <redis port>\n');
     process.exit(2);
   }
   run(port).catch((err: unknown) => {

@@ -21,7 +21,7 @@ export interface FloorOptions {
   drive: (client: RawInferClient, options: LoadOptions) => Promise<LoadResult>;
 }
 
-function startFloorProcess(kind: 'grpc-echo' | 'fast-echo' | 'redis-responder' | 'queue-front', ...args: Array<number | string>): ManagedProcess {
+function startFloorProcess(kind: 'grpc-echo' | 'fast-echo' | 'redis-responder' | 'queue-front' | 'idle-service', ...args: Array<number | string>): ManagedProcess {
   return startProcess(process.execPath, [path.join(__dirname, 'floor-processes.js'), kind, ...args.map(String)], { name: `floor-${kind}` });
 }
 
@@ -157,5 +157,49 @@ export async function measureRedisStreams(model: BenchModel, options: FloorOptio
     replies.disconnect();
     await responder.stop(5_000);
     await redis.stop();
+  }
+}
+
+/** The three services of a maas stack, as the idle design floor stands them in. */
+const IDLE_FLOOR_SERVICES = ['gateway', 'registry', 'worker'] as const;
+
+/**
+ * The idle floor of the design with its services in it: beside a Consul dev agent and a Redis (already
+ * running), one bare process per maas service (a gRPC health server and one blocked Redis read:
+ * floor-processes.ts idle-service), each registered in Consul with the gRPC health check the design asks of
+ * every service, at `checkIntervalMs` (the stack's MAAS_CONSUL_CHECK_INTERVAL_MS). Resolves once Consul
+ * reports every check passing, with the processes to read and a stop().
+ */
+export async function startIdleDesignFloor(consulUrl: string, redisPort: number, checkIntervalMs: number): Promise<{ cpuWatch: CpuWatch; stop: () => Promise<void> }> {
+  const started: Array<{ name: string; proc: ManagedProcess }> = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(started.map(({ proc }) => proc.stop(5_000)));
+  };
+  try {
+    for (const name of IDLE_FLOOR_SERVICES) {
+      const port = await freePort();
+      const proc = startFloorProcess('idle-service', port, redisPort);
+      started.push({ name, proc });
+      await waitFor(() => proc.log().includes('ready'), 20_000, `the idle floor's ${name}`);
+      const res = await fetch(`${consulUrl}/v1/agent/service/register`, {
+        method: 'PUT',
+        body: JSON.stringify({
+          Name: `floor-${name}`,
+          ID: `floor-${name}`,
+          Address: '127.0.0.1',
+          Port: port,
+          Check: { Name: `floor-${name} gRPC health`, GRPC: `127.0.0.1:${port}`, GRPCUseTLS: false, Interval: `${checkIntervalMs}ms`, Timeout: `${Math.max(checkIntervalMs, 1000)}ms`, DeregisterCriticalServiceAfter: '1m' },
+        }),
+      });
+      if (!res.ok) throw new Error(`Consul refused the idle floor's ${name}: HTTP ${res.status} ${await res.text()}`);
+    }
+    await waitFor(async () => {
+      const checks = (await (await fetch(`${consulUrl}/v1/agent/checks`)).json()) as Record<string, { Status: string; ServiceID: string }>;
+      return Object.values(checks).filter((c) => c.ServiceID.startsWith('floor-') && c.Status === 'passing').length === IDLE_FLOOR_SERVICES.length;
+    }, 30_000, "Consul's gRPC checks of the idle floor passing");
+    return { cpuWatch: started.map(({ name, proc }) => ({ name, pid: proc.child.pid ?? -1 })), stop };
+  } catch (err) {
+    await stop();
+    throw err;
   }
 }

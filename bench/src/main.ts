@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { generateTestCerts, REPO_ROOT, startConsul, startRedis, type Stack, type TestCerts } from '@maas/testing';
 import { BENCH_FLAGS_HELP, BenchArgsError, parseBenchArgs, readClientTls, type BenchArgs, type BenchClientTls } from './cli-args';
 import { BENCH_ENV_HELP, compileBenchConfig, serverOrder, type BenchConfig } from './config';
-import { measureGrpcEcho, measureQueueChain, measureRedisStreams } from './floors';
+import { measureGrpcEcho, measureQueueChain, measureRedisStreams, startIdleDesignFloor } from './floors';
 import { compareWithGhz, runGhzClosedLoop } from './ghz-check';
 import { RawInferClient, runClosedLoop, type LoadOptions, type LoadResult } from './load-generator';
 import { fillerName, startMaas } from './maas-target';
@@ -197,6 +197,12 @@ async function measurePeer(peer: PeerName, model: BenchModel, config: BenchConfi
   }
 }
 
+/** The stack's Consul check interval: MAAS_CONSUL_CHECK_INTERVAL_MS from BENCH_MAAS_ENV, else the services' default (1000). */
+function consulCheckIntervalMs(env: Record<string, string>): number {
+  const ms = Number(env['MAAS_CONSUL_CHECK_INTERVAL_MS'] ?? 1000);
+  return Number.isInteger(ms) && ms > 0 ? ms : 1000;
+}
+
 /** Reads a server's CPU while nothing is asked of it: a short settle, then `idleDurationMs`. */
 async function readIdle(server: IdleRun['server'], models: number, cpuWatch: CpuWatch, config: BenchConfig): Promise<IdleRun> {
   await sleep(2_000);
@@ -221,7 +227,15 @@ async function measureIdle(servers: readonly ServerName[], models: readonly Benc
         // The floor first: Consul and Redis alone, as the stack starts them, nothing registered.
         const [consul, redis] = await Promise.all([startConsul(), startRedis()]);
         try {
-          out.push(await readIdle('maas-dependencies', 0, [{ name: 'consul', pid: consul.process.child.pid ?? -1 }, { name: 'redis', pid: redis.process.child.pid ?? -1 }], config));
+          const dependencies = [{ name: 'consul', pid: consul.process.child.pid ?? -1 }, { name: 'redis', pid: redis.process.child.pid ?? -1 }];
+          out.push(await readIdle('maas-dependencies', 0, dependencies, config));
+          // Then the design's services in it, bare: what the gRPC checks and blocked reads alone cost.
+          const floor = await startIdleDesignFloor(consul.url, redis.port, consulCheckIntervalMs(config.maasEnv));
+          try {
+            out.push(await readIdle('maas-design-floor', 0, [...dependencies, ...floor.cpuWatch], config));
+          } finally {
+            await floor.stop();
+          }
         } finally {
           await Promise.all([consul.stop(), redis.stop()]);
         }

@@ -203,7 +203,7 @@ export function renderMarkdown(results: BenchResults): string {
   ];
   if (results.models.some((m) => m.runs.length > 0)) out.push('', '## Side by side', '', sideBySideTable(results.models));
   if (results.floors?.length) out.push('', '## Floors', '', 'What a request costs below any server on this machine, in the same run.', '', floorsTable(results.floors, results.models));
-  if (results.idle?.length) out.push('', '## Idle', '', 'CPU burnt while nothing is asked, models loaded and served (maas: the whole stack, Consul and registry included). maas-dependencies is the idle floor of the design: a bare Consul dev agent and a bare Redis, nothing registered, no maas process.', '', idleTable(results.idle));
+  if (results.idle?.length) out.push('', '## Idle', '', 'CPU burnt while nothing is asked, models loaded and served (maas: the whole stack, Consul and registry included). maas-dependencies is a bare Consul dev agent and a bare Redis, nothing registered, no maas process; maas-design-floor is the idle floor of the design: the same two with one bare process per service (gateway, registry, worker), each a gRPC health server that Consul checks at the interval the stack uses, plus one blocked Redis read, none of maas\'s code.', '', idleTable(results.idle));
   if (results.loadGeneratorCheck?.length) out.push('', '## Load generators', '', 'ghz and the bench load generator on the same target, back to back, one connection each.', '', loadGeneratorTable(results.loadGeneratorCheck));
   for (const m of results.models) {
     out.push('', `## ${m.model}`, '', m.description, '', modelTable(m));

@@ -145,11 +145,13 @@ export interface FloorRun {
 }
 
 /**
- * One server left idle with its models loaded; `maas-dependencies` is the idle floor of maas's design: a bare
- * Consul dev agent and a bare Redis, as the stack starts them, with nothing registered and no maas process.
+ * One server left idle with its models loaded. `maas-dependencies` is a bare Consul dev agent and a bare Redis,
+ * as the stack starts them, with nothing registered and no maas process; `maas-design-floor` is the idle floor
+ * of maas's design: the same two with a bare process per service (gateway, registry, worker: a gRPC health
+ * server Consul checks at the stack's interval, one blocked Redis read), none of maas's code.
  */
 export interface IdleRun {
-  server: ServerName | 'maas-dependencies';
+  server: ServerName | 'maas-dependencies' | 'maas-design-floor';
   /** Models (versions) loaded while idle. */
   models: number;
   seconds: number;
