@@ -101,11 +101,15 @@ export class JobProducer {
       logger: options.logger,
       onRedisChanged: () => this.resubmitAll(),
     });
+    // The outage watch runs only while Redis is away: an idle gateway has no timer waking it for it.
     this.commands.on('close', () => {
       this.downSinceMs ??= Date.now();
+      this.watchOutage();
     });
     this.commands.on('ready', () => {
       this.downSinceMs = undefined;
+      clearInterval(this.outageTimer);
+      this.outageTimer = undefined;
     });
   }
 
@@ -120,6 +124,12 @@ export class JobProducer {
     this.running = true;
     await this.lease.start();
     this.loop = this.readReplies();
+    if (this.downSinceMs !== undefined) this.watchOutage();
+  }
+
+  /** While Redis is down, checks every 250 ms whether waiting callers must be failed (failIfOutageTooLong). */
+  private watchOutage(): void {
+    if (!this.running || this.outageTimer) return;
     this.outageTimer = setInterval(() => this.failIfOutageTooLong(), 250);
     this.outageTimer.unref();
   }
@@ -240,6 +250,7 @@ export class JobProducer {
   async close(): Promise<void> {
     this.running = false;
     clearInterval(this.outageTimer);
+    this.outageTimer = undefined;
     await this.lease.stop(true);
     this.reader.disconnect();
     // ioredis may leave a blocked read unsettled when it is disconnected mid-reconnect: bound the wait.
