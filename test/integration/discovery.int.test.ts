@@ -80,6 +80,24 @@ describe('service discovery through Consul', () => {
     }
   });
 
+  it('registers again at once when the agent drops the registration (its blocking read answers), not after the 60 s wait', async () => {
+    const d = await startRegistry();
+    const agent = createConsulClient(consul.url);
+    const held = async (): Promise<boolean> => Object.values((await agent.agent.service.list()) as Record<string, { Port: number }>).some((s) => s.Port === d.port);
+    await waitFor(held, 15_000, 'registered');
+    const id = Object.entries((await agent.agent.service.list()) as Record<string, { Port: number }>).find(([, s]) => s.Port === d.port)![0];
+    // Let the registrar's read block on the registration's hash, then drop it behind the service's back.
+    await new Promise((r) => setTimeout(r, 500));
+    await agent.agent.service.deregister({ id });
+    expect(await held()).toBe(false);
+    // Far inside MAAS_CONSUL_RESYNC_INTERVAL_MS (60 s): the blocked read returned the change.
+    await waitFor(held, 10_000, 'registered again');
+    await waitFor(() => (d.proc.log().match(/registered in Consul/g)?.length ?? 0) === 2, 5_000, 'the second registration logged');
+    // A graceful stop is not held by the read in flight.
+    expect(await d.proc.stop()).toBe(0);
+    expect(await held()).toBe(false);
+  });
+
   it('survives a Consul restart: clients keep their last view, the service registers again', async () => {
     const d = await startRegistry();
     const watcher = new ConsulWatcher({ consulUrl: consul.url, service: 'maas-registry', logger: silentLogger() });
@@ -89,7 +107,7 @@ describe('service discovery through Consul', () => {
       const before = watcher.instances().map((i) => i.address);
 
       await consul.process.kill();
-      // Down longer than the registrar's 2 s resync, so it sees the outage (and says so) whatever the timing.
+      // The registrar's blocking read fails when the agent dies: it sees the outage (and says so) at once.
       await new Promise((r) => setTimeout(r, 3000));
       // Consul is down: the last view is kept and the instance is still callable through it.
       expect(watcher.instances().map((i) => i.address)).toEqual(before);

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type Consul from 'consul';
 import type { Logger } from '@maas/logging';
 import { createConsulClient, type ConsulAccess } from './consul-client';
@@ -16,17 +17,38 @@ export interface RegistrationOptions extends ConsulAccess {
   meta?: Record<string, string>;
   /** gRPC health check interval; default 1s so a dead instance leaves routing within seconds. */
   checkIntervalMs?: number;
-  /** How often the registration is verified and redone (Consul restarted, agent lost state); default 2s. */
+  /**
+   * Longest wait of one blocking read of the registration in the agent; default 60 s. A lost registration
+   * (deregistered, or Consul restarted: the read fails at once) is noticed at once and redone, whatever this is.
+   */
   resyncIntervalMs?: number;
   /** The instance serves TLS: Consul's gRPC check connects with TLS (not verifying the name: it dials an IP). */
   tls?: boolean;
   logger: Logger;
 }
 
+/** The papi request consul@2 is built on, as far as the registration watch uses it. */
+interface PapiRequest {
+  err?: Error;
+  res?: { statusCode?: number; headers: Record<string, string | string[] | undefined> };
+}
+type PapiNext = (retry: false, err?: Error, value?: unknown) => void;
+interface PapiClient {
+  _get(req: object, handle: (request: PapiRequest, next: PapiNext) => void): Promise<unknown>;
+}
+
+/** What one read of the registration saw: whether the agent holds it, and the content hash to block on next. */
+interface RegistrationView {
+  registered: boolean;
+  hash?: string;
+}
+
 /**
- * Registers a service with a gRPC health check and keeps it registered: a resync loop notices when the
- * agent forgot it (Consul restarted) and registers again; while Consul is unreachable it retries with
- * backoff and logs once per outage. deregister() removes it on graceful shutdown.
+ * Registers a service with a gRPC health check and keeps it registered. A blocking read of the registration
+ * in the agent (GET /v1/agent/service/<id> with its content hash, up to resyncIntervalMs) answers at once when
+ * the agent drops it, and fails at once when the agent goes away (Consul restarted): then it registers again.
+ * Idle, that is one HTTP request per resyncIntervalMs instead of a poll every few seconds. While Consul is
+ * unreachable it retries with backoff and logs once per outage. deregister() removes it on graceful shutdown.
  */
 export class ConsulRegistrar {
   private readonly consul: Consul;
@@ -34,6 +56,10 @@ export class ConsulRegistrar {
   private stopped = false;
   private failures = 0;
   private registered = false;
+  /** The registration's content hash last seen: the next read blocks until it changes. */
+  private hash: string | undefined;
+  /** Cancels the blocking read in flight (deregister). */
+  private readonly inFlight = new EventEmitter();
 
   constructor(private readonly options: RegistrationOptions) {
     this.consul = createConsulClient(options);
@@ -71,14 +97,44 @@ export class ConsulRegistrar {
     });
   }
 
+  /**
+   * Reads the registration: at once without a hash, else blocking until its content hash changes or waitMs
+   * passes. A 404 means the agent does not hold it; any other failure (Consul down, restarted) rejects.
+   */
+  private async readRegistration(hash: string | undefined, waitMs: number): Promise<RegistrationView> {
+    const { id, consulToken } = this.options;
+    const req = {
+      name: 'agent.service.get',
+      path: '/agent/service/{id}',
+      params: { id },
+      query: hash ? { hash, wait: `${waitMs}ms` } : {},
+      headers: consulToken ? { 'x-consul-token': consulToken } : {},
+      // Consul adds up to wait/16 of jitter to a blocking read; past that and a margin, the agent is gone.
+      timeout: hash ? waitMs + Math.ceil(waitMs / 16) + 5000 : 5000,
+      ctx: this.inFlight,
+    };
+    const view = await (this.consul as unknown as PapiClient)._get(req, (request, next) => {
+      if (request.res?.statusCode === 404) return next(false, undefined, { registered: false });
+      if (request.err) return next(false, request.err);
+      const header = request.res?.headers['x-consul-contenthash'];
+      return next(false, undefined, { registered: true, hash: typeof header === 'string' && header !== '' ? header : undefined });
+    });
+    return view as RegistrationView;
+  }
+
   private async sync(): Promise<void> {
     if (this.stopped) return;
-    let delayMs = this.options.resyncIntervalMs ?? 2000;
+    let delayMs = 0;
     try {
-      const services = (await this.consul.agent.service.list()) as Record<string, unknown>;
-      // consul@2 resolves (rather than rejects) with some transport errors, such as a TLS verification failure.
-      if (Object.prototype.toString.call(services) === '[object Error]') throw services as unknown as Error;
-      if (!(this.options.id in services)) {
+      const waitMs = this.options.resyncIntervalMs ?? 60_000;
+      const view = await this.readRegistration(this.hash, waitMs);
+      if (this.stopped) return;
+      if (view.registered) {
+        this.hash = view.hash;
+        // An agent that gives no hash cannot block the next read: wait between plain reads instead.
+        if (!view.hash) delayMs = waitMs;
+      } else {
+        this.hash = undefined;
         await this.register();
         this.options.logger.info({ consulService: this.options.name, id: this.options.id }, 'registered in Consul');
       }
@@ -86,7 +142,9 @@ export class ConsulRegistrar {
       if (this.failures > 0) this.options.logger.info({ failures: this.failures }, 'Consul reachable again');
       this.failures = 0;
     } catch (err) {
+      if (this.stopped) return;
       this.registered = false;
+      this.hash = undefined;
       if (this.failures === 0) this.options.logger.warn({ err: (err as Error).message }, 'Consul unreachable; will keep retrying registration');
       this.failures += 1;
       delayMs = Math.min(500 * 2 ** Math.min(this.failures, 5), 10_000) * (0.75 + Math.random() * 0.5);
@@ -101,6 +159,8 @@ export class ConsulRegistrar {
   async deregister(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    // A blocking read in flight would hold the process for up to resyncIntervalMs.
+    this.inFlight.emit('cancel');
     try {
       await this.consul.agent.service.deregister({ id: this.options.id });
       this.options.logger.info({ id: this.options.id }, 'deregistered from Consul');
