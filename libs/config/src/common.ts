@@ -24,6 +24,7 @@ export function commonSettings(defaults: { grpcPort: number; metricsPort: number
     consulCheckIntervalMs: integer(1000, 'how often Consul runs this instance\'s gRPC health check (a new connection each time); a dead instance leaves discovery within about this long plus its timeout. Each check costs Consul and the service CPU even when idle', 200, 600_000),
     consulResyncIntervalMs: integer(60_000, 'longest wait of one blocking read of this instance\'s registration in the Consul agent; a lost registration (deregistered, or Consul restarted) is noticed at once and redone, whatever this is', 200, 600_000),
     metricsEventLoopPrecisionMs: integer(100, 'sampling period of the nodejs_eventloop_lag_* metrics: a timer that wakes the process this often (10 ms, prom-client\'s default, costs an idle process ~3 ms of CPU per second; 100 ms ~0.5). Stalls longer than this always show', 1, 10_000),
+    cpuAffinity: string('', 'CPUs this process runs on, as a list like 1, 0-3 or 0,2-3 (all its threads, pinned at start with util-linux taskset); empty = wherever the OS schedules it. Give an inference worker CPUs of its own and the other services the rest: onnxruntime then runs without being preempted and its caches kept warm', /^$|^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'empty or a CPU list'),
     apiKey: string('', 'API key this service sends to the registry (needed when the registry has MAAS_AUTH_ENABLED; any role)'),
   };
 }

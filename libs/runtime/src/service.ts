@@ -5,6 +5,7 @@ import { MaasServer, TlsFiles, clientTransport, installShutdownHandlers, type Cl
 import { createLogger, type Logger } from '@maas/logging';
 import { activeTraceId, initTracing } from '@maas/tracing';
 import { createMetricsRegistry, startMetricsServer, type MetricsServer, type Registry } from '@maas/metrics';
+import { pinToCpus } from './cpu-affinity';
 
 /** The settings every service has (ports, addresses, discovery, shutdown grace). */
 export type CommonSettings = ReturnType<typeof commonSettings>;
@@ -78,6 +79,8 @@ export async function startService<S extends SettingsSpec>(def: ServiceDefinitio
     return traceId ? { trace_id: traceId } : {};
   };
   const logger = createLogger({ service: def.name, level: common.logLevel, ...(tracing.enabled ? { mixin: traceFields } : {}) });
+  // Before anything starts threads of its own (onnxruntime sessions, libuv's pool): they inherit the pinning.
+  if (common.cpuAffinity !== '') logger.info({ cpus: pinToCpus(common.cpuAffinity).join(',') }, 'pinned to CPUs (MAAS_CPU_AFFINITY)');
   if (tracing.enabled) logger.info({ serviceName: tracing.config.serviceName, protocol: tracing.config.protocol, sampler: tracing.config.sampler }, 'tracing on: OTLP export per OTEL_* settings');
   const registry = createMetricsRegistry(def.name, { eventLoopPrecisionMs: common.metricsEventLoopPrecisionMs });
   const tls = TlsFiles.fromSettings(common, logger);
