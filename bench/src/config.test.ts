@@ -6,6 +6,14 @@ describe('compileBenchConfig', () => {
     expect(c).toMatchObject({ models: ['identity', 'mlp', 'ocr-cls'], targets: ['raw', 'maas', 'triton', 'kserve', 'mlserver', 'floors', 'idle', 'pipeline'], durationMs: 10_000, concurrencies: [8, 32, 128], intraOpThreads: 1, outDir: '/repo/bench/results', ghzCheck: true, idleMaasModels: 25 });
   });
 
+  it('places maas\'s workers on the CPUs of BENCH_MAAS_WORKER_CPUS, and on none when it is unset', () => {
+    expect(compileBenchConfig({}, '/r').maasWorkerCpus).toBeUndefined();
+    expect(compileBenchConfig({ BENCH_MAAS_WORKER_CPUS: '1' }, '/r').maasWorkerCpus).toEqual([1]);
+    expect(compileBenchConfig({ BENCH_MAAS_WORKER_CPUS: '2-3,0' }, '/r').maasWorkerCpus).toEqual([0, 2, 3]);
+    expect(() => compileBenchConfig({ BENCH_MAAS_WORKER_CPUS: 'last' }, '/r')).toThrow(BenchConfigError);
+    expect(() => compileBenchConfig({ BENCH_MAAS_WORKER_CPUS: 'last' }, '/r')).toThrow(/BENCH_MAAS_WORKER_CPUS/);
+  });
+
   it('takes extra maas environment as MAAS_NAME=value pairs and refuses anything else', () => {
     expect(compileBenchConfig({}, '/r').maasEnv).toEqual({});
     expect(compileBenchConfig({ BENCH_MAAS_ENV: 'MAAS_FAST_INFER=false, MAAS_LOG_LEVEL=debug' }, '/r').maasEnv).toEqual({ MAAS_FAST_INFER: 'false', MAAS_LOG_LEVEL: 'debug' });

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { parseCpuList } from '@maas/runtime';
 
 /**
  * What a run measures: raw ONNX Runtime, maas, each peer server, the floors (a bare gRPC echo and a Redis
@@ -51,6 +52,11 @@ export interface BenchConfig {
   profile: boolean;
   /** Extra environment of every maas service process (A/B runs of a setting, e.g. MAAS_FAST_INFER=false). */
   maasEnv: Record<string, string>;
+  /**
+   * CPUs of maas's worker(s) during the maas turns (MAAS_CPU_AFFINITY), with the bench and everything else it
+   * starts for maas (Redis, Consul, registry, gateway, the load generator) on the other CPUs; undefined = no placement.
+   */
+  maasWorkerCpus?: number[];
   /** Folder for results. */
   outDir: string;
   quick: boolean;
@@ -78,6 +84,7 @@ export const BENCH_ENV_HELP: ReadonlyArray<[string, string]> = [
   ['BENCH_TIMEOUT_MS', 'per-request deadline (default 30000)'],
   ['BENCH_PROFILE', '1 = V8 CPU profiles of gateway and worker (.cpuprofile + summary.txt) next to the results (default 0)'],
   ['BENCH_MAAS_ENV', 'extra environment of every maas service (gateway, workers, registry), comma list of MAAS_NAME=value or NODE_OPTIONS=value (e.g. MAAS_FAST_INFER=false for an A/B run; default none)'],
+  ['BENCH_MAAS_WORKER_CPUS', "CPU list of maas's worker(s) during the maas turns, e.g. 1 (MAAS_CPU_AFFINITY); the bench, Redis, Consul, registry, gateway and the load generator then run on the other CPUs, as with a worker pod given CPUs of its own. Peers are not placed (default none: the OS places every process)"],
   ['BENCH_OUT_DIR', 'results folder (default bench/results)'],
 ];
 
@@ -166,8 +173,20 @@ export function compileBenchConfig(env: NodeJS.ProcessEnv, repoRoot: string): Be
     requestTimeoutMs: numberVar(env, 'BENCH_TIMEOUT_MS', 30_000, 100, 3_600_000),
     profile: flagVar(env, 'BENCH_PROFILE'),
     maasEnv: maasEnvVar(env['BENCH_MAAS_ENV']),
+    ...cpuListVar(env, 'BENCH_MAAS_WORKER_CPUS'),
     outDir: path.resolve(repoRoot, env['BENCH_OUT_DIR'] ?? 'bench/results'),
   };
+}
+
+/** A CPU list variable as { maasWorkerCpus }, or nothing when unset. */
+function cpuListVar(env: NodeJS.ProcessEnv, name: string): { maasWorkerCpus?: number[] } {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return {};
+  try {
+    return { maasWorkerCpus: parseCpuList(raw) };
+  } catch {
+    throw new BenchConfigError(name, raw, 'a CPU list like 1, 0-3 or 0,2-3');
+  }
 }
 
 /** BENCH_MAAS_ENV: "MAAS_A=1,MAAS_B=x" → { MAAS_A: '1', MAAS_B: 'x' }; only MAAS_ names and NODE_OPTIONS, each once. */

@@ -20,6 +20,8 @@ export interface MaasOptions {
   fillers?: { count: number; file: string };
   /** Run every service with mutual TLS from these certificates (the bench's `--tls`). */
   tls?: TestCerts;
+  /** CPUs of the worker(s) (MAAS_CPU_AFFINITY); the other processes inherit the bench's own CPUs. */
+  workerCpus?: readonly number[];
 }
 
 /** The served name of filler model `i` (see MaasOptions.fillers). */
@@ -58,7 +60,8 @@ export async function startMaas(models: readonly BenchModel[], options: MaasOpti
   const profileEnv = { ...profiling, ...(nodeOptions !== '' ? { NODE_OPTIONS: nodeOptions } : {}) };
   // Workers start after the uploads, as in a deployment where models exist before workers scale up: each
   // worker loads every model once at start, and no measurement overlaps a model load.
-  const stack = await startStack({ workers: 0, ...(options.env ? { env: options.env } : {}), gatewayEnv: profileEnv, workerEnv: profileEnv, ...(options.tls ? { tls: options.tls } : {}) });
+  const workerEnv = { ...profileEnv, ...(options.workerCpus ? { MAAS_CPU_AFFINITY: options.workerCpus.join(',') } : {}) };
+  const stack = await startStack({ workers: 0, ...(options.env ? { env: options.env } : {}), gatewayEnv: profileEnv, workerEnv, ...(options.tls ? { tls: options.tls } : {}) });
   try {
     const registry = registryClient(stack.registry.address, options.tls);
     try {

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as ort from 'onnxruntime-node';
 import { generateTestCerts, REPO_ROOT, startConsul, startRedis, type Stack, type TestCerts } from '@maas/testing';
+import { allowedCpus, pinToCpus } from '@maas/runtime';
 import { BENCH_FLAGS_HELP, BenchArgsError, parseBenchArgs, readClientTls, type BenchArgs, type BenchClientTls } from './cli-args';
 import { BENCH_ENV_HELP, compileBenchConfig, serverOrder, type BenchConfig } from './config';
 import { measureGrpcEcho, measureQueueChain, measureRedisStreams, startIdleDesignFloor } from './floors';
@@ -129,12 +130,29 @@ async function checkLoadGenerators(server: ServerName, address: string, model: B
   return out;
 }
 
+/**
+ * BENCH_MAAS_WORKER_CPUS: pins the bench (so Redis, Consul, registry, gateway and each load generator run it
+ * starts from now on) to the CPUs it has other than the workers'; returns what gives the bench its CPUs back.
+ */
+function placeBesideWorkers(workerCpus: readonly number[]): () => void {
+  const all = allowedCpus();
+  const others = all.filter((cpu) => !workerCpus.includes(cpu));
+  if (others.length === 0) throw new Error(`BENCH_MAAS_WORKER_CPUS=${workerCpus.join(',')} leaves no CPU of the bench's (${all.join(',')}) for the gateway, Redis and the load generator`);
+  pinToCpus(others.join(','));
+  progress(`maas placement: worker(s) on CPU ${workerCpus.join(',')}, the rest on CPU ${others.join(',')}`);
+  return () => {
+    pinToCpus(all.join(','));
+  };
+}
+
 /** Starts maas with one model, measures its variants, stops it (CPU profiles per model when asked). */
 async function measureMaas(model: BenchModel, config: BenchConfig, threads: Threads, notes: string[], stamp: string, ghzHere: boolean, transport: MaasTransport): Promise<ServerTurn> {
   const cpuProfileDir = config.profile ? path.join(config.outDir, `${stamp}-profile`, model.name) : undefined;
   progress(`maas ${model.name}: starting Redis, Consul, registry, worker(s), gateway and uploading the model`);
+  let unplace: (() => void) | undefined;
   try {
-    const stack = await startMaas([model], { env: config.maasEnv, workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, ...(cpuProfileDir ? { cpuProfileDir } : {}), ...(transport.certs ? { tls: transport.certs } : {}) });
+    if (config.maasWorkerCpus) unplace = placeBesideWorkers(config.maasWorkerCpus);
+    const stack = await startMaas([model], { env: config.maasEnv, workers: config.workers, maxBatchSize: config.maxBatchSize, maxQueueDelayUs: config.maxQueueDelayUs, ...threads, ...(cpuProfileDir ? { cpuProfileDir } : {}), ...(transport.certs ? { tls: transport.certs } : {}), ...(config.maasWorkerCpus ? { workerCpus: config.maasWorkerCpus } : {}) });
     const cpuWatch = maasCpuWatch(stack);
     const pids = new Map(cpuWatch.map((w): [number, string] => [w.pid, w.name]));
     const turn: ServerTurn = { runs: [] };
@@ -154,6 +172,8 @@ async function measureMaas(model: BenchModel, config: BenchConfig, threads: Thre
     notes.push(`maas not measured for ${model.name}: ${(err as Error).message.split('\n')[0]}`);
     progress(`maas ${model.name} FAILED: ${(err as Error).stack ?? String(err)}`);
     return { runs: [] };
+  } finally {
+    unplace?.();
   }
 }
 

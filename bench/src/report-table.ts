@@ -191,7 +191,7 @@ export function renderMarkdown(results: BenchResults): string {
     `# maas bench — ${results.startedAt}`,
     '',
     `Machine: ${results.machine.cpus} × ${results.machine.cpuModel}, ${(results.machine.totalMemoryBytes / 2 ** 30).toFixed(1)} GiB, node ${results.machine.node}, onnxruntime-node ${results.machine.onnxruntimeNode}; load average at start ${results.machine.loadAverageAtStart.map((v) => v.toFixed(2)).join(' ')}, at end ${results.machine.loadAverageAtEnd.map((v) => v.toFixed(2)).join(' ')}.`,
-    `Runs: ${c.durationMs / 1000} s measured after ${c.warmupMs / 1000} s warm-up; ORT intra-op ${c.intraOpThreads}, inter-op ${c.interOpThreads}; batched variants: max batch ${c.maxBatchSize}, max queue delay ${c.maxQueueDelayUs} µs; ${c.workers} maas worker(s); MLServer parallel_workers ${c.peerParallelWorkers}; one server at a time, the order alternated from model to model.`,
+    `Runs: ${c.durationMs / 1000} s measured after ${c.warmupMs / 1000} s warm-up; ORT intra-op ${c.intraOpThreads}, inter-op ${c.interOpThreads}; batched variants: max batch ${c.maxBatchSize}, max queue delay ${c.maxQueueDelayUs} µs; ${c.workers} maas worker(s)${c.maasWorkerCpus ? ` on CPU ${c.maasWorkerCpus.join(',')} of their own (the bench, Redis, Consul, registry, gateway and load generator on the others; peers not placed)` : ''}; MLServer parallel_workers ${c.peerParallelWorkers}; one server at a time, the order alternated from model to model.`,
     `Load generator: ${results.loadGenerator}.`,
     ...Object.entries(results.peers ?? {}).map(([name, version]) => `Peer ${name}: ${version}.`),
     '',

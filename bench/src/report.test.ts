@@ -112,6 +112,12 @@ describe('Markdown report', () => {
     expect(lg[3]).toContain('ghz v0.93.0 | 800');
   });
 
+  it('says where maas\'s workers ran when the run placed them, and nothing when it did not', () => {
+    expect(renderMarkdown(results())).toContain('1 maas worker(s); MLServer');
+    const placed = { ...results(), config: compileBenchConfig({ BENCH_QUICK: '1', BENCH_MAAS_WORKER_CPUS: '1' }, '/repo') };
+    expect(renderMarkdown(placed)).toContain('1 maas worker(s) on CPU 1 of their own (the bench, Redis, Consul, registry, gateway and load generator on the others; peers not placed)');
+  });
+
   it('renders every run, the best raw batch, errors and notes', () => {
     const md = renderMarkdown(results());
     expect(md).toContain('## ocr-cls');

@@ -31,17 +31,18 @@ describe('pinToCpus (real taskset, a real process)', () => {
     }
   }
 
-  it('pins a process to the CPUs asked for and says which it now has', async () => {
+  it('pins a process to the CPUs asked for, says which it now has, and can give them all back', async () => {
     await withChild((pid) => {
       expect(pinToCpus(String(last), pid)).toEqual([last]);
       expect(allowedCpus(pid)).toEqual([last]);
+      expect(pinToCpus(usable.join(','), pid)).toEqual(usable);
     });
   });
 
-  it('refuses, naming the setting, a CPU the process may not run on and a malformed list, and leaves the process as it was', async () => {
+  it('refuses, naming the setting, a CPU the machine does not have and a malformed list, and leaves the process as it was', async () => {
     await withChild((pid) => {
       expect(() => pinToCpus('4095', pid)).toThrow(ConfigError);
-      expect(() => pinToCpus('4095', pid)).toThrow(/MAAS_CPU_AFFINITY=4095: CPU 4095 is not one this process may run on/);
+      expect(() => pinToCpus('4095', pid)).toThrow(/MAAS_CPU_AFFINITY=4095: this machine has no CPU 4095/);
       expect(() => pinToCpus('one', pid)).toThrow(/MAAS_CPU_AFFINITY: 'one' is not a CPU list/);
       expect(allowedCpus(pid)).toEqual(usable);
     });
@@ -72,7 +73,7 @@ describe('a service started with MAAS_CPU_AFFINITY', () => {
     expect(await proc.stop()).toBe(0);
   });
 
-  it('does not start on a CPU it may not use: it exits non-zero and says why', async () => {
+  it('does not start on a CPU the machine does not have: it exits non-zero and says why', async () => {
     const proc = startProcess(process.execPath, [path.join(REPO_ROOT, 'services/registry/dist/main.js')], {
       name: 'registry',
       env: { PATH: process.env['PATH'], ...(await env('4095')), MAAS_GRPC_PORT: String(await freePort()) },
@@ -80,6 +81,6 @@ describe('a service started with MAAS_CPU_AFFINITY', () => {
     procs.push(proc);
     await waitFor(() => proc.exited(), 20_000, 'the registry exited');
     expect(await proc.stop()).not.toBe(0);
-    expect(proc.log()).toMatch(/MAAS_CPU_AFFINITY=4095: CPU 4095 is not one this process may run on/);
+    expect(proc.log()).toMatch(/MAAS_CPU_AFFINITY=4095: this machine has no CPU 4095/);
   });
 });

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { ConfigError } from '@maas/errors';
 
 /** A CPU list as taskset and /proc write it: `1`, `0-3`, `0,2-3`. */
@@ -29,8 +30,9 @@ export function allowedCpus(pid: number | 'self' = 'self'): number[] {
 /**
  * Pins every thread of this process to `list` (MAAS_CPU_AFFINITY); threads started later (onnxruntime's,
  * libuv's) inherit it. Done with util-linux `taskset`, as Node has no sched_setaffinity. Throws a ConfigError
- * naming the setting when the list is malformed, names a CPU this process may not use, taskset is missing or
- * the kernel refuses; returns the CPUs now allowed.
+ * naming the setting when the list is malformed, names a CPU the machine does not have, taskset is missing or
+ * the kernel refuses (a CPU outside the container's cpuset); returns the CPUs now allowed. It may widen a
+ * process's CPUs as well as narrow them.
  */
 export function pinToCpus(list: string, pid: number = process.pid): number[] {
   let wanted: number[];
@@ -40,9 +42,9 @@ export function pinToCpus(list: string, pid: number = process.pid): number[] {
     throw new ConfigError(`MAAS_CPU_AFFINITY: ${(err as Error).message}`);
   }
   if (process.platform !== 'linux') throw new ConfigError(`MAAS_CPU_AFFINITY=${list}: CPU pinning is supported on Linux only (this is ${process.platform})`);
-  const usable = allowedCpus(pid);
-  const outside = wanted.filter((cpu) => !usable.includes(cpu));
-  if (outside.length > 0) throw new ConfigError(`MAAS_CPU_AFFINITY=${list}: CPU ${outside.join(', ')} is not one this process may run on (${usable.join(',')}); in a container, the cgroup's cpuset limits it`);
+  const count = os.cpus().length;
+  const outside = wanted.filter((cpu) => cpu >= count);
+  if (outside.length > 0) throw new ConfigError(`MAAS_CPU_AFFINITY=${list}: this machine has no CPU ${outside.join(', ')} (it has 0-${count - 1})`);
   try {
     execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', wanted.join(','), String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
