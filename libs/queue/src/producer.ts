@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import { CancelledError, DeadlineExceededError, InvalidArgumentError, ResourceExhaustedError, UnavailableError } from '@maas/errors';
 import type { Logger } from '@maas/logging';
-import { decodeResults, encodeJob } from './codec';
+import { decodeResults, encodeJob, FIELD_ATTEMPTS, FIELD_DATA, FIELD_HEADER } from './codec';
 import { asQueueError, connectRedis, ensureConnected, sleep, type RedisAddress } from './connection';
 import { DEFAULT_GROUP, jobsStreamMaxLen, keys } from './keys';
 import { Lease } from './lease';
-import { LARGE_JOB_BYTES } from './scripts';
+import { LARGE_JOB_BYTES, queueScriptSource } from './scripts';
 import { readQueueStats } from './stats';
 import { parseStreamsReply } from './stream-reply';
 import type { CancelSignal, JobRequest, JobResult, QueueStats } from './types';
@@ -56,6 +56,42 @@ function settleEnqueue(entry: PendingJob, call: Promise<string | null>): void {
   call.then(
     (id) => entry.enqueued({ id: id === null ? null : String(id) }),
     (error: unknown) => entry.enqueued({ error }),
+  );
+}
+
+/**
+ * enqueue.lua's effect for a job of LARGE_JOB_BYTES or more, without its bytes passing through Lua: one
+ * transaction of a plain XADD and enqueue-guard.lua (which removes the entry again when the stream now holds
+ * more than maxDepth jobs), so no reader, worker or other gateway, ever sees an entry the depth check refuses.
+ * The four commands are written in this turn, in order, outside auto-pipelining (UNPIPELINED_COMMANDS), so
+ * nothing else lands inside the transaction. Resolves with the entry id, or null when the stream was full.
+ */
+function enqueueLarge(redis: Redis, entry: PendingJob): Promise<string | null> {
+  let queueError: unknown;
+  const keep = (err: unknown): void => {
+    queueError ??= err;
+  };
+  // Corked, the four writes leave in one writev (ioredis writes each command as it is sent).
+  const socket = redis.status === 'ready' ? (redis as unknown as { stream?: { cork(): void; uncork(): void } }).stream : undefined;
+  socket?.cork();
+  redis.call('multi').catch(keep);
+  redis.call('xadd', entry.streamKey, 'MAXLEN', '~', entry.streamMaxLen, '*', FIELD_HEADER, entry.header, FIELD_DATA, entry.data, FIELD_ATTEMPTS, 0).catch(keep);
+  redis.call('eval', queueScriptSource('maasEnqueueGuard'), 1, entry.streamKey, entry.maxDepth, entry.header).catch(keep);
+  const exec = redis.call('exec');
+  socket?.uncork();
+  return exec.then(
+    (replies) => {
+      if (!Array.isArray(replies) || replies.length !== 2) throw new Error(`unexpected EXEC reply ${JSON.stringify(replies)}`);
+      const [id, kept] = replies as [unknown, unknown];
+      if (id instanceof Error) throw id;
+      // The guard could not run (it cannot fail on a stream): the job is in, so it stays.
+      if (kept instanceof Error) return String(id);
+      return Number(kept) === 0 ? null : String(id);
+    },
+    // EXECABORT names no cause: the command Redis refused (e.g. OOM) does.
+    (err: unknown) => {
+      throw queueError ?? err;
+    },
   );
 }
 
@@ -198,13 +234,13 @@ export class JobProducer {
   }
 
   /**
-   * Large jobs go out at once, on their own (see LARGE_JOB_BYTES). Small ones wait for the end of this
+   * Large jobs go out at once, on their own, in a transaction (enqueueLarge, LARGE_JOB_BYTES). Small ones wait for the end of this
    * event-loop turn, so that the jobs of one stream submitted together (a burst of calls read from one
    * socket) are added by one script call instead of one each.
    */
   private enqueue(entry: PendingJob): void {
     if (entry.data.length >= LARGE_JOB_BYTES) {
-      settleEnqueue(entry, this.commands.maasEnqueueLarge(entry.streamKey, entry.maxDepth, entry.streamMaxLen, entry.header, entry.data, 0));
+      settleEnqueue(entry, enqueueLarge(this.commands, entry));
       return;
     }
     const list = this.outbox.get(entry.streamKey);

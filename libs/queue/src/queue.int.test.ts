@@ -7,7 +7,7 @@ import { decodeResult, encodeJob } from './codec';
 import { JobConsumer, type JobConsumerOptions } from './consumer';
 import { keys } from './keys';
 import { JobProducer } from './producer';
-import { LARGE_JOB_BYTES } from './scripts';
+import { LARGE_JOB_BYTES, queueScriptSource } from './scripts';
 import type { Delivery, JobRequest, JobResult } from './types';
 
 const logger = silentLogger();
@@ -159,6 +159,45 @@ describe('JobProducer + JobConsumer on a real Redis', () => {
     await c.replyAll(got.map((d) => ({ delivery: d, result: okResult(d, 'w1') })));
     const results = await Promise.all(pending);
     expect(results.map((r) => (r.ok ? r.outputs[0]!.data.length : -1))).toEqual([8, 110_592, 8]);
+  });
+
+  it('large jobs from two gateways at once: the depth limit is exact, a refused job leaves no entry, the guard alone removes only its own job', async () => {
+    const m = model();
+    const [p1, p2] = [await producer({ maxDepth: 5 }), await producer({ maxDepth: 5 })];
+    const big = (id: string): JobRequest => job(m, id, { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 27648], data: Buffer.alloc(110_592, 3) }] });
+    const refused: string[] = [];
+    const accepted = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const id = `L${i}`;
+      accepted.add(id);
+      // Accepted jobs are never answered here: they end with the producers' close.
+      (i % 2 === 0 ? p1 : p2).submit(big(id)).catch((err: unknown) => {
+        if (!(err instanceof ResourceExhaustedError)) return;
+        accepted.delete(id);
+        refused.push(id);
+      });
+    }
+    await waitFor(async () => refused.length === 7, 3000, 'seven jobs refused');
+    const stream = keys.jobs(m, 1);
+    expect(await admin.xlen(stream)).toBe(5);
+    // Every entry left is a whole, accepted job; a worker reads exactly those.
+    const entries = await admin.xrangeBuffer(stream, '-', '+');
+    expect(entries).toHaveLength(5);
+    const c = consumer('w1');
+    const got = await readUntil(c, m, 5);
+    expect(got.map((d) => d.job.id).sort()).toEqual([...accepted].sort());
+    expect(got.every((d) => d.job.inputs[0]!.data.length === 110_592)).toBe(true);
+    expect(await c.read(m, 1, 10, 0)).toEqual([]);
+
+    // The guard on its own (as after a resent command): over the limit, it leaves an entry that is not its job's.
+    const guard = queueScriptSource('maasEnqueueGuard');
+    const newest = (await admin.xrevrange(stream, '+', '-', 'COUNT', 1))[0]!;
+    const header = newest[1][newest[1].indexOf('h') + 1]!;
+    expect(await admin.eval(guard, 1, stream, 1, '{"id":"someone else"}')).toBe(1);
+    expect(await admin.xlen(stream)).toBe(5);
+    expect(await admin.eval(guard, 1, stream, 5, header)).toBe(1);
+    expect(await admin.eval(guard, 1, stream, 1, header)).toBe(0);
+    expect(await admin.xlen(stream)).toBe(4);
   });
 
   it('refuses a job atomically when the stream holds maxDepth jobs, and reports depth and age', async () => {
