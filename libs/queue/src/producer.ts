@@ -59,6 +59,9 @@ function settleEnqueue(entry: PendingJob, call: Promise<string | null>): void {
   );
 }
 
+/** enqueue-guard.lua without its comment block: EVAL sends the source with every large job. */
+let guardSource: string | undefined;
+
 /**
  * enqueue.lua's effect for a job of LARGE_JOB_BYTES or more, without its bytes passing through Lua: one
  * transaction of a plain XADD and enqueue-guard.lua (which removes the entry again when the stream now holds
@@ -67,6 +70,8 @@ function settleEnqueue(entry: PendingJob, call: Promise<string | null>): void {
  * nothing else lands inside the transaction. Resolves with the entry id, or null when the stream was full.
  */
 function enqueueLarge(redis: Redis, entry: PendingJob): Promise<string | null> {
+  // EVAL, not EVALSHA: inside MULTI a script Redis lost (restart, flush) would fail only at EXEC, after the XADD.
+  guardSource ??= queueScriptSource('maasEnqueueGuard').replace(/^--\[\[[\s\S]*?\]\]\n/, '');
   let queueError: unknown;
   const keep = (err: unknown): void => {
     queueError ??= err;
@@ -76,7 +81,7 @@ function enqueueLarge(redis: Redis, entry: PendingJob): Promise<string | null> {
   socket?.cork();
   redis.call('multi').catch(keep);
   redis.call('xadd', entry.streamKey, 'MAXLEN', '~', entry.streamMaxLen, '*', FIELD_HEADER, entry.header, FIELD_DATA, entry.data, FIELD_ATTEMPTS, 0).catch(keep);
-  redis.call('eval', queueScriptSource('maasEnqueueGuard'), 1, entry.streamKey, entry.maxDepth, entry.header).catch(keep);
+  redis.call('eval', guardSource, 1, entry.streamKey, entry.maxDepth, entry.header).catch(keep);
   const exec = redis.call('exec');
   socket?.uncork();
   return exec.then(
@@ -234,9 +239,9 @@ export class JobProducer {
   }
 
   /**
-   * Large jobs go out at once, on their own, in a transaction (enqueueLarge, LARGE_JOB_BYTES). Small ones wait for the end of this
-   * event-loop turn, so that the jobs of one stream submitted together (a burst of calls read from one
-   * socket) are added by one script call instead of one each.
+   * Large jobs go out at once, on their own, in a transaction (enqueueLarge, LARGE_JOB_BYTES). Small ones
+   * wait for the end of this event-loop turn, so that the jobs of one stream submitted together (a burst of
+   * calls read from one socket) are added by one script call instead of one each.
    */
   private enqueue(entry: PendingJob): void {
     if (entry.data.length >= LARGE_JOB_BYTES) {
