@@ -134,16 +134,20 @@ describe('queue under faults (real Redis, real processes)', () => {
     expect((await p.submit(job(m, 'before'))).ok).toBe(true);
     // Jobs waiting with no worker reading them yet: they exist only in Redis when it dies.
     await loop.stop();
-    const waiting = ['r1', 'r2', 'r3', 'r4'].map((id) => p.submit(job(m, id)));
-    await waitFor(async () => (await p.stats(m, 1)).depth === 4, 5000, '4 jobs queued');
+    // Small jobs (enqueue scripts) and large ones (LARGE_JOB_BYTES: the XADD + guard transaction) alike.
+    const large = (id: string): JobRequest => job(m, id, { inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 27648], data: Buffer.alloc(110_592, 5) }] });
+    const waiting = [...['r1', 'r2', 'r3', 'r4'].map((id) => p.submit(job(m, id))), ...['R5', 'R6'].map((id) => p.submit(large(id)))];
+    await waitFor(async () => (await p.stats(m, 1)).depth === 6, 5000, '6 jobs queued');
     await redis.restart();
     // While the new Redis is empty and nobody has resubmitted yet, no job exists; the gateway notices the
     // new run id on reconnect and submits all four again.
     const loop2 = answerLoop(c, m);
     const results = await Promise.all(waiting);
     expect(results.every((r) => r.ok)).toBe(true);
+    expect(results.slice(4).map((r) => (r.ok ? r.outputs[0]!.data.length : -1))).toEqual([110_592, 110_592]);
     // New requests after the restart work too.
     expect((await p.submit(job(m, 'after'))).ok).toBe(true);
+    expect((await p.submit(large('after-large'))).ok).toBe(true);
     await loop2.stop();
   }, 30_000);
 
