@@ -88,11 +88,13 @@ describe('service discovery through Consul', () => {
     const id = Object.entries((await agent.agent.service.list()) as Record<string, { Port: number }>).find(([, s]) => s.Port === d.port)![0];
     // Let the registrar's read block on the registration's hash, then drop it behind the service's back.
     await new Promise((r) => setTimeout(r, 500));
+    const registrations = (): number => d.proc.log().match(/registered in Consul/g)?.length ?? 0;
+    expect(registrations()).toBe(1);
     await agent.agent.service.deregister({ id });
-    expect(await held()).toBe(false);
+    // Not asserted absent afterwards: the registrar may register again before the next request here sees the gap.
     // Far inside MAAS_CONSUL_RESYNC_INTERVAL_MS (60 s): the blocked read returned the change.
     await waitFor(held, 10_000, 'registered again');
-    await waitFor(() => (d.proc.log().match(/registered in Consul/g)?.length ?? 0) === 2, 5_000, 'the second registration logged');
+    await waitFor(() => registrations() === 2, 5_000, 'the second registration logged');
     // A graceful stop is not held by the read in flight.
     expect(await d.proc.stop()).toBe(0);
     expect(await held()).toBe(false);
