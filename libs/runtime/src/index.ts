@@ -1,2 +1,3 @@
 export * from './service';
 export * from './cpu-affinity';
+export * from './heap-growing';

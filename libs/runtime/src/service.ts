@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '@maas/logging';
 import { activeTraceId, initTracing } from '@maas/tracing';
 import { createMetricsRegistry, startMetricsServer, type MetricsServer, type Registry } from '@maas/metrics';
 import { pinToCpus } from './cpu-affinity';
+import { applyHeapGrowing } from './heap-growing';
 
 /** The settings every service has (ports, addresses, discovery, shutdown grace). */
 export type CommonSettings = ReturnType<typeof commonSettings>;
@@ -81,6 +82,8 @@ export async function startService<S extends SettingsSpec>(def: ServiceDefinitio
   const logger = createLogger({ service: def.name, level: common.logLevel, ...(tracing.enabled ? { mixin: traceFields } : {}) });
   // Before anything starts threads of its own (onnxruntime sessions, libuv's pool): they inherit the pinning.
   if (common.cpuAffinity !== '') logger.info({ cpus: pinToCpus(common.cpuAffinity).join(',') }, 'pinned to CPUs (MAAS_CPU_AFFINITY)');
+  // Before setup allocates (model bytes, connections): the collections from here on use it.
+  applyHeapGrowing(common.heapGrowingPercent);
   if (tracing.enabled) logger.info({ serviceName: tracing.config.serviceName, protocol: tracing.config.protocol, sampler: tracing.config.sampler }, 'tracing on: OTLP export per OTEL_* settings');
   const registry = createMetricsRegistry(def.name, { eventLoopPrecisionMs: common.metricsEventLoopPrecisionMs });
   const tls = TlsFiles.fromSettings(common, logger);
@@ -110,7 +113,7 @@ export async function startService<S extends SettingsSpec>(def: ServiceDefinitio
   }
   await hooks.ready?.();
   server.setServing(true);
-  logger.info({ grpcPort, metricsPort: metrics.port, tls: tls ? common.tlsClientAuth === 'require' ? 'mutual' : 'server' : 'off' }, `${def.name} serving`);
+  logger.info({ grpcPort, metricsPort: metrics.port, heapGrowingPercent: common.heapGrowingPercent, tls: tls ? common.tlsClientAuth === 'require' ? 'mutual' : 'server' : 'off' }, `${def.name} serving`);
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
