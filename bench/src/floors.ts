@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import * as path from 'node:path';
 import { Redis } from 'ioredis';
+import { DEFAULT_HEAP_GROWING_PERCENT, heapGrowingFlags } from '@maas/runtime';
 import { freePort, startProcess, startRedis, waitFor, type ManagedProcess } from '@maas/testing';
 import { FLOOR_STREAMS, type FloorOutput } from './floor-processes';
 import { RawInferClient, type LoadOptions, type LoadResult } from './load-generator';
@@ -21,8 +22,10 @@ export interface FloorOptions {
   drive: (client: RawInferClient, options: LoadOptions) => Promise<LoadResult>;
 }
 
+/** A floor process, with the V8 heap growing factor maas's services set (MAAS_HEAP_GROWING_PERCENT's default). */
 function startFloorProcess(kind: 'grpc-echo' | 'fast-echo' | 'redis-responder' | 'queue-front' | 'idle-service', ...args: Array<number | string>): ManagedProcess {
-  return startProcess(process.execPath, [path.join(__dirname, 'floor-processes.js'), kind, ...args.map(String)], { name: `floor-${kind}` });
+  const v8Flags = heapGrowingFlags(DEFAULT_HEAP_GROWING_PERCENT);
+  return startProcess(process.execPath, [...v8Flags, path.join(__dirname, 'floor-processes.js'), kind, ...args.map(String)], { name: `floor-${kind}` });
 }
 
 /** The model's outputs for one item (batch 1; open dims as 1), FP32 as the bench's models answer. */

@@ -1,5 +1,8 @@
 import { bytes, integer, oneOf, port, string, url } from './settings';
 
+/** MAAS_HEAP_GROWING_PERCENT's default (the bench gives its floor processes the same). */
+export const DEFAULT_HEAP_GROWING_PERCENT = 200;
+
 /** Settings every service shares; each service spreads these into its own spec with its port defaults. */
 export function commonSettings(defaults: { grpcPort: number; metricsPort: number }) {
   return {
@@ -25,7 +28,7 @@ export function commonSettings(defaults: { grpcPort: number; metricsPort: number
     consulResyncIntervalMs: integer(60_000, 'longest wait of one blocking read of this instance\'s registration in the Consul agent; a lost registration (deregistered, or Consul restarted) is noticed at once and redone, whatever this is', 200, 600_000),
     metricsEventLoopPrecisionMs: integer(100, 'sampling period of the nodejs_eventloop_lag_* metrics: a timer that wakes the process this often (10 ms, prom-client\'s default, costs an idle process ~3 ms of CPU per second; 100 ms ~0.5). Stalls longer than this always show', 1, 10_000),
     cpuAffinity: string('', 'CPUs this process runs on, as a list like 1, 0-3 or 0,2-3 (all its threads, pinned at start with util-linux taskset); empty = wherever the OS schedules it. Give an inference worker CPUs of its own and the other services the rest: onnxruntime then runs without being preempted and its caches kept warm', /^$|^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'empty or a CPU list'),
-    heapGrowingPercent: integer(200, 'V8 heap growing factor in percent (V8 flag --heap-growing-percent, set at start): after a full garbage collection the heap may grow by this share of what survived before the next full one; 0 = V8\'s own factor. Large tensors\' buffers live outside the JS heap but count against that limit: with V8\'s factor the worker ran ~8x as many full collections on 110 KB requests. Costs memory: a heap may reach ~3x its live size', 0, 1000),
+    heapGrowingPercent: integer(DEFAULT_HEAP_GROWING_PERCENT, 'V8 heap growing factor in percent (V8 flag --heap-growing-percent, set at start): after a full garbage collection the heap may grow by this share of what survived before the next full one; 0 = V8\'s own factor. Large tensors\' buffers live outside the JS heap but count against that limit: with V8\'s factor the worker ran ~8x as many full collections on 110 KB requests. Costs memory: a heap may reach ~3x its live size', 0, 1000),
     apiKey: string('', 'API key this service sends to the registry (needed when the registry has MAAS_AUTH_ENABLED; any role)'),
   };
 }

@@ -1,4 +1,7 @@
 import * as v8 from 'node:v8';
+import { DEFAULT_HEAP_GROWING_PERCENT } from '@maas/config';
+
+export { DEFAULT_HEAP_GROWING_PERCENT };
 
 /**
  * The V8 flag of MAAS_HEAP_GROWING_PERCENT: after each full collection the old generation may grow to
