@@ -7,7 +7,7 @@
  * with BENCH_E2E_PEERS=1, so CI's time stays within its budget on a machine whose caches are cold; for the same
  * reason the short run drives its targets with the bench's own load generator, not ghz (a Go build).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -98,6 +98,46 @@ describe('make bench (short run)', () => {
   it('refuses a bad command line before starting anything', async () => {
     const run = promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bench/dist/main.js'), '--cert', '/nonexistent.crt'], { cwd: REPO_ROOT });
     await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--cert needs --key/) });
+  });
+
+  it('on SIGTERM mid-run stops every process it started, then exits 143', async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maas-bench-'));
+    const bench = spawn(process.execPath, [path.join(REPO_ROOT, 'bench/dist/main.js')], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, BENCH_QUICK: '1', BENCH_RAW_S: '0.2', BENCH_MODELS: 'identity', BENCH_TARGETS: 'maas', BENCH_DURATION_S: '120', BENCH_LOAD_GENERATOR: 'bench', BENCH_OUT_DIR: outDir },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      let stderr = '';
+      // Measuring: Redis, Consul and the services are up.
+      await new Promise<void>((resolve, reject) => {
+        bench.stderr!.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (/maas-\w+ identity: serving/.test(stderr)) resolve();
+        });
+        bench.once('exit', (code) => reject(new Error(`bench exited (${code}) before serving:\n${stderr}`)));
+      });
+      const children = (await promisify(execFile)('ps', ['-o', 'pid=', '--ppid', String(bench.pid)])).stdout.split('\n').map(Number).filter((pid) => pid > 0);
+      expect(children.length).toBeGreaterThanOrEqual(5); // Redis, Consul, registry, worker, gateway
+      const exited = new Promise<number | null>((resolve) => bench.once('exit', (code) => resolve(code)));
+      bench.kill('SIGTERM');
+      expect(await exited).toBe(143);
+      expect(stderr).toMatch(/SIGTERM: stopping \d+ process/);
+      const alive = (pid: number): boolean => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      // Reaped by the bench (or, past its 3 s grace, by init): allow a moment.
+      for (let i = 0; i < 50 && children.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(children.filter(alive)).toEqual([]);
+    } finally {
+      if (bench.exitCode === null) bench.kill('SIGKILL');
+      fs.rmSync(outDir, { recursive: true, force: true });
+    }
   });
 
   (process.env['BENCH_E2E_PEERS'] === '1' ? it : it.skip)('measures Triton, KServe and MLServer beside maas on the tiny model (BENCH_E2E_PEERS=1)', async () => {

@@ -1,6 +1,7 @@
 // `make bench`: raw ONNX Runtime, maas over gRPC and its peers (Triton, KServe, MLServer), the floors and the
 // idle cost, the same models, one run, one load generator. Writes bench/results/<timestamp>.{json,md,svg} and prints the Markdown. Settings: BENCH_* env
 // and the flags --tls, --ca/--cert/--key, --api-key (`node bench/dist/main.js --help`).
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -454,6 +455,36 @@ async function runBench(config: BenchConfig, transport: MaasTransport): Promise<
   return notes.some((n) => n.includes('not measured')) ? 1 : 0;
 }
 
+/**
+ * Ctrl-C or a SIGTERM mid-run: every process the run started (libs/testing's startProcess tracks them here: the
+ * stack's services, Redis, Consul, peers, floors) gets SIGTERM, then SIGKILL after 3 s, before the bench exits, so
+ * an interrupted run leaves nothing behind.
+ */
+function stopChildrenOnSignals(): void {
+  const children = new Set<ChildProcess>();
+  (globalThis as { __maasChildren?: Set<ChildProcess> }).__maasChildren = children;
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    const running = [...children].filter((c) => c.exitCode === null && c.signalCode === null);
+    console.error(`[bench] ${signal}: stopping ${running.length} process(es) it started`);
+    for (const child of running) child.kill('SIGTERM');
+    const exitCode = signal === 'SIGINT' ? 130 : 143;
+    const deadline = setTimeout(() => {
+      for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      process.exit(exitCode);
+    }, 3000);
+    void Promise.all(running.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((r) => c.once('exit', r))))).then(() => {
+      clearTimeout(deadline);
+      process.exit(exitCode);
+    });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+}
+
+stopChildrenOnSignals();
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {

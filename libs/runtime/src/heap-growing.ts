@@ -11,7 +11,7 @@ export { DEFAULT_HEAP_GROWING_PERCENT };
  * Why a service sets it: the buffers of large tensors (an OCR request's 110 KB, in the gateway's HTTP/2 reads,
  * its request body and the worker's Redis reads) live outside the JS heap, and V8 counts them against the same
  * limit. With ~20 MB of live heap and V8's factor near its minimum, a few MB of such buffers started a full
- * collection: 5–9 per second in both gateway and worker at OCR c128 (docs/performance.md).
+ * collection: 5–12 a second in both gateway and worker at OCR c128 (docs/performance.md).
  */
 export function heapGrowingFlags(percent: number): string[] {
   if (!Number.isInteger(percent) || percent < 0) throw new RangeError(`heap growing percent must be an integer ≥ 0, got ${percent}`);
