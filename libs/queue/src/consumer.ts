@@ -437,15 +437,20 @@ export class JobConsumer {
     return out;
   }
 
-  /** True when the gateway waiting on `replyTo` is gone: its lease lapsed longer ago than the grace period. */
-  private async gatewayGone(replyTo: string): Promise<boolean> {
+  /**
+   * True when the gateway waiting on `replyTo` is gone: its lease lapsed longer ago than the grace period, or it
+   * has no lease at all and the job is older than the grace (heartbeats delete the leases of gateways gone that
+   * long). A younger job without a lease is computed: its gateway may not have written one yet (Redis was just
+   * emptied or replaced, and its next beat is still to come).
+   */
+  private async gatewayGone(replyTo: string, enqueuedUnixMs: number): Promise<boolean> {
     const view = this.lease.last;
     const cached = view?.gateways.get(replyTo);
     const redisNow = Date.now() - (view?.clockOffsetMs ?? 0);
     if (cached !== undefined && cached + this.gatewayGraceMs > redisNow) return false;
     // Not seen at the last beat (a gateway newer than it), or expired there: ask Redis now.
     const score = await this.commands.zscore(keys.gatewayLeases, replyTo);
-    if (score === null) return true;
+    if (score === null) return Date.now() - enqueuedUnixMs >= this.gatewayGraceMs;
     return Number(score) + this.gatewayGraceMs < redisNow;
   }
 
@@ -498,7 +503,7 @@ export class JobConsumer {
       await this.deadLetter(streamKey, entryId, job.id, replyTo, reason);
       return undefined;
     }
-    if (await this.gatewayGone(replyTo)) {
+    if (await this.gatewayGone(replyTo, enqueuedUnixMs)) {
       this.options.logger.info({ jobId: job.id, model: job.model, version: job.version, replyTo }, 'job of a gateway that is gone; dropping it uncomputed');
       await this.commands.maasDrop(streamKey, this.group, entryId);
       this.options.events?.onOrphaned?.(streamKey, job.id);

@@ -162,8 +162,17 @@ export class JobProducer {
     // Replies to jobs submitted from now on have later ids (Redis time); older ones belong to a previous run.
     const [seconds, micros] = (await this.commands.time()) as [number | string, number | string];
     this.lastReplyId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-0`;
-    this.running = true;
+    // The lease is in Redis before the first submit: a worker drops the jobs of a gateway it finds no lease of.
     await this.lease.start();
+    for (let attempt = 0; !this.lease.last && attempt < 3; attempt++) {
+      await sleep(100);
+      await this.lease.beat();
+    }
+    if (!this.lease.last) {
+      await this.lease.stop(false);
+      throw new UnavailableError(`could not write gateway ${this.options.gatewayId}'s lease to Redis`);
+    }
+    this.running = true;
     this.loop = this.readReplies();
     if (this.downSinceMs !== undefined) this.watchOutage();
   }

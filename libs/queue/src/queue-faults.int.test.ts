@@ -202,7 +202,7 @@ describe('queue under faults (real Redis, real processes)', () => {
     await admin.xadd(replyTo, '*', 'h', '{}', 'd', '');
     const live = await producer(redis.url);
     const liveJob = live.submit(job(m, 'live'));
-    const orphan = encodeJob(job(m, 'orphan'), replyTo, Date.now());
+    const orphan = encodeJob(job(m, 'orphan'), replyTo, Date.now() - 21_000); // submitted before it crashed
     await admin.xadd(keys.jobs(m, 1), '*', 'h', orphan.header, 'd', orphan.data, 'a', '0');
     const orphaned: string[] = [];
     const c = consumer(redis.url, 'w', { events: { onOrphaned: (_k, id) => orphaned.push(id) } });
@@ -219,6 +219,35 @@ describe('queue under faults (real Redis, real processes)', () => {
     expect((await live.stats(m, 1)).depth).toBe(0);
     expect(await admin.exists(replyTo)).toBe(0); // removed by a heartbeat (grace 10 s passed)
   }, 20_000);
+
+  it('start() resolves only once the gateway\'s lease is in Redis (a worker drops the jobs of a gateway without one)', async () => {
+    const redis = await redisServer();
+    const admin = new Redis(redis.url);
+    closers.push(async () => admin.disconnect());
+    const p = await producer(redis.url, { gatewayId: 'fresh-gw' });
+    expect(await admin.zscore(keys.gatewayLeases, keys.replies('fresh-gw'))).not.toBeNull();
+    await p.close();
+  });
+
+  it('a young job whose gateway has no lease yet (Redis just emptied) is computed, not dropped', async () => {
+    const redis = await redisServer();
+    const m = model();
+    const admin = new Redis(redis.url);
+    closers.push(async () => admin.disconnect());
+    // As after a Redis emptied: the job is there, its gateway's lease not yet written again.
+    const replyTo = keys.replies('not-beaten-yet');
+    const young = encodeJob(job(m, 'young'), replyTo, Date.now());
+    await admin.xadd(keys.jobs(m, 1), '*', 'h', young.header, 'd', young.data, 'a', '0');
+    const orphaned: string[] = [];
+    const c = consumer(redis.url, 'w', { events: { onOrphaned: (_k, id) => orphaned.push(id) } });
+    await c.start();
+    const [d] = await c.read(m, 1, 10, 100);
+    expect(d?.job.id).toBe('young');
+    expect(orphaned).toEqual([]);
+    await c.reply(d!, okResult(d!, 'w'));
+    const [, entries] = ((await admin.xread('STREAMS', replyTo, '0')) ?? [])[0] ?? [];
+    expect(entries?.length).toBe(1);
+  });
 
   it('waitForWork waits for a job without taking it', async () => {
     const redis = await redisServer();
