@@ -16,6 +16,7 @@ export function commonSettings(defaults: { grpcPort: number; metricsPort: number
     staticPeers: string('', 'static peers for single-host runs: "maas-registry=127.0.0.1:8101;maas-preprocess=127.0.0.1:8201"'),
     instanceId: string('', 'Consul service id of this instance; default <service>-<host>-<port>'),
     maxMessageBytes: bytes(64 * 2 ** 20, 'largest gRPC request or response message (and HTTP body where there is one)'),
+    grpcReceiveWindowBytes: bytes(8 * 2 ** 20, 'HTTP/2 receive window the gRPC server opens on each connection and stream (0 = HTTP/2\'s 64 KiB): a larger request otherwise waits half way for a WINDOW_UPDATE round trip'),
     shutdownGraceMs: integer(10000, 'how long a SIGTERM drain may take before in-flight work is cut', 0, 600000),
     tlsCertFile: string('', 'PEM certificate the servers present (gRPC, the gateway\'s HTTP) and the clients show their peers; with MAAS_TLS_KEY_FILE it turns TLS on; re-read when it changes'),
     tlsKeyFile: string('', 'PEM private key of MAAS_TLS_CERT_FILE'),

@@ -26,6 +26,13 @@ export function serverChannelOptions(maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES
  */
 export const CLIENT_FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
 
+/**
+ * HTTP/2 receive window a server opens on each connection and stream: 8 MiB. A request larger than HTTP/2's
+ * default 64 KiB (an OCR tensor is 110 KB) otherwise stops half way and waits for the server's WINDOW_UPDATE:
+ * a round trip through both processes in the middle of every upload.
+ */
+export const SERVER_FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
+
 /** Client-side channel options matching the server's: keepalive, the same message limits, a large receive window. */
 export function clientChannelOptions(maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES): ChannelOptions {
   return {

@@ -80,8 +80,9 @@ describe('MaasServer fast unary path (real grpc-js clients)', () => {
   const infer = (c: typeof client, req: object, options: grpc.CallOptions = {}, metadata = new grpc.Metadata()) =>
     new Promise<ModelInferResponse>((resolve, reject) => c.ModelInfer(req, metadata, options, (err, res) => (err ? reject(err) : resolve(res as ModelInferResponse))));
 
+  let port = 0;
   beforeAll(async () => {
-    const port = await server.listen('127.0.0.1', 0);
+    port = await server.listen('127.0.0.1', 0);
     server.setServing(true);
     client = new grpcObject.inference.GRPCInferenceService(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     gzipClient = new grpcObject.inference.GRPCInferenceService(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.default_compression_algorithm': 2 });
@@ -90,6 +91,26 @@ describe('MaasServer fast unary path (real grpc-js clients)', () => {
     client.close();
     gzipClient.close();
     await server.shutdown(1000);
+  });
+
+  it('opens an 8 MiB HTTP/2 receive window per connection and per stream, so a large request is sent in one go', async () => {
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    try {
+      // The server's first SETTINGS carry HTTP/2's defaults; the ones it sends once the connection is up, the window.
+      await new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (session.remoteSettings.initialWindowSize === 8 * 1024 * 1024) resolve();
+        };
+        session.on('remoteSettings', check);
+        session.once('error', reject);
+        setTimeout(() => reject(new Error(`initial window ${session.remoteSettings.initialWindowSize}`)), 2000);
+      });
+      // The connection window the server opened (its WINDOW_UPDATE may follow the SETTINGS): what this client may send.
+      for (let i = 0; i < 20 && (session.state.remoteWindowSize ?? 0) < 8 * 1024 * 1024; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(session.state.remoteWindowSize).toBeGreaterThanOrEqual(8 * 1024 * 1024);
+    } finally {
+      session.close();
+    }
   });
 
   it('answers on the fast path, byte for byte, with headers and the deadline', async () => {

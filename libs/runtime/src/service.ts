@@ -88,7 +88,7 @@ export async function startService<S extends SettingsSpec>(def: ServiceDefinitio
   const registry = createMetricsRegistry(def.name, { eventLoopPrecisionMs: common.metricsEventLoopPrecisionMs });
   const tls = TlsFiles.fromSettings(common, logger);
   const transport = clientTransport(tls);
-  const server = new MaasServer({ logger, registry, maxMessageBytes: common.maxMessageBytes, ...(tls ? { tls } : {}) });
+  const server = new MaasServer({ logger, registry, maxMessageBytes: common.maxMessageBytes, receiveWindowBytes: common.grpcReceiveWindowBytes, ...(tls ? { tls } : {}) });
   const hooks = await def.setup({ config, logger, registry, server, tls, transport });
   const metrics: MetricsServer = await startMetricsServer(registry, common.metricsPort, common.bindAddress);
   const grpcPort = await server.listen(common.bindAddress, common.grpcPort);
