@@ -43,6 +43,13 @@ async function producer(redisUrl: RedisAddress, options: Partial<JobProducerOpti
   return p;
 }
 
+/** A plain connection for looking into Redis (closed after the test). */
+function adminOf(redis: RedisHandle): Redis {
+  const admin = new Redis(redis.url);
+  closers.push(async () => admin.disconnect());
+  return admin;
+}
+
 function consumer(redisUrl: RedisAddress, id: string, options: Partial<JobConsumerOptions> = {}): JobConsumer {
   const c = new JobConsumer({ redisUrl, consumerId: id, logger, ...options });
   closers.push(() => c.close());
@@ -193,8 +200,7 @@ describe('queue under faults (real Redis, real processes)', () => {
   it('jobs of a gateway that is gone are dropped uncomputed; its reply stream is deleted after the grace', async () => {
     const redis = await redisServer();
     const m = model();
-    const admin = new Redis(redis.url);
-    closers.push(async () => admin.disconnect());
+    const admin = adminOf(redis);
     // A gateway that crashed: its lease expired 20 s ago, its reply stream and one job are still there.
     const replyTo = keys.replies('crashed-gw');
     const now = Number((await admin.time())[0]) * 1000;
@@ -222,8 +228,7 @@ describe('queue under faults (real Redis, real processes)', () => {
 
   it('start() resolves only once the gateway\'s lease is in Redis (a worker drops the jobs of a gateway without one)', async () => {
     const redis = await redisServer();
-    const admin = new Redis(redis.url);
-    closers.push(async () => admin.disconnect());
+    const admin = adminOf(redis);
     const p = await producer(redis.url, { gatewayId: 'fresh-gw' });
     expect(await admin.zscore(keys.gatewayLeases, keys.replies('fresh-gw'))).not.toBeNull();
     await p.close();
@@ -232,8 +237,7 @@ describe('queue under faults (real Redis, real processes)', () => {
   it('a young job whose gateway has no lease yet (Redis just emptied) is computed, not dropped', async () => {
     const redis = await redisServer();
     const m = model();
-    const admin = new Redis(redis.url);
-    closers.push(async () => admin.disconnect());
+    const admin = adminOf(redis);
     // As after a Redis emptied: the job is there, its gateway's lease not yet written again.
     const replyTo = keys.replies('not-beaten-yet');
     const young = encodeJob(job(m, 'young'), replyTo, Date.now());
