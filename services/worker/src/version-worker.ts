@@ -43,9 +43,14 @@ export class VersionWorker {
   private readonly log: Logger;
   private tuner: BatchSizeTuner | undefined;
   private tunedSession: unknown;
+  /** Metric labels made once: the hot path builds no label object per job or batch. */
+  private readonly labels: { model: string; version: string };
+  private readonly outcomeLabels = new Map<JobOutcome, { model: string; version: string; outcome: JobOutcome }>();
+  private readonly computeLabels = new Map<string, { model: string; version: string; execution_provider: string }>();
 
   constructor(private readonly deps: VersionWorkerDeps, private info: VersionInfo) {
     this.log = deps.logger.child({ model: info.model, version: info.version });
+    this.labels = { model: info.model, version: String(info.version) };
   }
 
   /** The version served, with its current settings. */
@@ -82,10 +87,6 @@ export class VersionWorker {
     return run;
   }
 
-  private get labels(): { model: string; version: string } {
-    return { model: this.info.model, version: String(this.info.version) };
-  }
-
   /** Puts jobs back for other workers (draining, or read for a version no longer served). */
   async releaseAll(batch: readonly Delivery[]): Promise<void> {
     for (const d of batch) {
@@ -96,7 +97,9 @@ export class VersionWorker {
   }
 
   private count(outcome: JobOutcome, n = 1): void {
-    this.deps.metrics.jobs.inc({ ...this.labels, outcome }, n);
+    let labels = this.outcomeLabels.get(outcome);
+    if (!labels) this.outcomeLabels.set(outcome, (labels = { ...this.labels, outcome }));
+    this.deps.metrics.jobs.inc(labels, n);
   }
 
   private async process(batch: Delivery[]): Promise<void> {
@@ -168,7 +171,9 @@ export class VersionWorker {
     }
     metrics.addBusy(computeMs);
     metrics.batchSize.observe(this.labels, group.length);
-    metrics.computeSeconds.observe({ ...this.labels, execution_provider: model.executionProvider }, computeMs / 1000);
+    let computeLabels = this.computeLabels.get(model.executionProvider);
+    if (!computeLabels) this.computeLabels.set(model.executionProvider, (computeLabels = { ...this.labels, execution_provider: model.executionProvider }));
+    metrics.computeSeconds.observe(computeLabels, computeMs / 1000);
     const answers = group.map(({ delivery }, i) => {
       const queueWaitMs = Math.max(0, startedMs - delivery.enqueuedUnixMs);
       metrics.queueWaitSeconds.observe(this.labels, queueWaitMs / 1000);
