@@ -250,7 +250,10 @@ export class JobProducer {
   /**
    * Large jobs go out at once, on their own, in a transaction (enqueueLarge, LARGE_JOB_BYTES). Small ones
    * wait for the end of this event-loop turn, so that the jobs of one stream submitted together (a burst of
-   * calls read from one socket) are added by one script call instead of one each.
+   * calls read from one socket) are added by one script call instead of one each, written at once (the
+   * enqueue scripts are in UNPIPELINED_COMMANDS: this outbox is their pipeline). The flush is a setImmediate,
+   * not a nextTick: HTTP/2 hands each stream's request to JavaScript in a callback of its own and Node runs
+   * the nextTick queue after each, so a nextTick flush sent one script call per request.
    */
   private enqueue(entry: PendingJob): void {
     if (entry.data.length >= LARGE_JOB_BYTES) {
@@ -262,7 +265,7 @@ export class JobProducer {
     else this.outbox.set(entry.streamKey, [entry]);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    process.nextTick(() => this.flushOutbox());
+    setImmediate(() => this.flushOutbox());
   }
 
   private flushOutbox(): void {

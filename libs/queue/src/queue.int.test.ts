@@ -57,6 +57,20 @@ const okResult = (d: Delivery, workerId: string): JobResult => ({
   outputs: d.job.inputs.map((t) => ({ ...t, name: 'y' })),
 });
 
+/** Every script call (EVALSHA or EVAL) Redis runs on `stream` from now on, as MONITOR shows them. */
+async function scriptCallsOn(stream: string): Promise<string[][]> {
+  const monitor = await admin.monitor();
+  const calls: string[][] = [];
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    if (args[0]?.toLowerCase().startsWith('eval') && args.includes(stream)) calls.push(args);
+  });
+  closers.push(async () => monitor.disconnect());
+  return calls;
+}
+
+/** The script calls that carried job `id` (ioredis may send one twice: EVALSHA, then EVAL after NOSCRIPT). */
+const carryingOf = (calls: string[][]) => (id: string): string[][] => calls.filter((args) => args.some((a) => a.includes(`"id":"${id}"`)));
+
 async function readUntil(c: JobConsumer, m: string, count: number): Promise<Delivery[]> {
   const got: Delivery[] = [];
   await waitFor(async () => {
@@ -105,12 +119,7 @@ describe('JobProducer + JobConsumer on a real Redis', () => {
     await p1.start();
     await p2.start();
     closers.push(() => p1.close(), () => p2.close());
-    const monitor = await admin.monitor();
-    const scriptCalls: string[][] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args[0]?.toLowerCase().startsWith('eval') && args.includes(stream)) scriptCalls.push(args);
-    });
-    closers.push(async () => monitor.disconnect());
+    const scriptCalls = await scriptCallsOn(stream);
     // Same turn: three jobs from g1 and two from g2; then one job for g2 as a gateway of an older release enqueues it.
     const pending1 = ['a1', 'a2', 'a3'].map((id) => p1.submit(job(m, id)));
     const pending2 = ['b1', 'b2'].map((id) => p2.submit(job(m, id)));
@@ -123,7 +132,7 @@ describe('JobProducer + JobConsumer on a real Redis', () => {
     const g1Ids = batch.filter((d) => d.replyTo === keys.replies(g1)).map((d) => d.job.id);
     expect(g1Ids).toEqual(['a1', 'a2', 'a3']);
     // The script call that carried a1 carried a2 and a3 too (ioredis may send it twice: EVALSHA, then EVAL after NOSCRIPT).
-    const carrying = (id: string) => scriptCalls.filter((args) => args.some((a) => a.includes(`"id":"${id}"`)));
+    const carrying = carryingOf(scriptCalls);
     expect(carrying('a1').length).toBeGreaterThan(0);
     expect(carrying('a2')).toEqual(carrying('a1'));
     expect(carrying('a3')).toEqual(carrying('a1'));
@@ -140,6 +149,32 @@ describe('JobProducer + JobConsumer on a real Redis', () => {
     expect(decodeResult(g2Entries.find((fields) => fields[0]!.toString() === 'h')!)).toMatchObject({ jobId: 'o1', ok: true });
     expect(await admin.pttl(keys.replies(g1))).toBeGreaterThan(0);
     expect(await p1.stats(m, 1)).toMatchObject({ depth: 0, inFlight: 0 });
+  });
+
+  it('adds the jobs of one turn with one script call even when each was submitted from a callback of its own (as HTTP/2 hands over each stream)', async () => {
+    const m = model();
+    const stream = keys.jobs(m, 1);
+    const p = await producer();
+    const scriptCalls = await scriptCallsOn(stream);
+    // Three timers due together run in one timers phase, and Node runs the nextTick queue after each callback.
+    const pending = await new Promise<Array<Promise<JobResult>>>((resolve) => {
+      const submitted: Array<Promise<JobResult>> = [];
+      for (const id of ['t1', 't2', 't3']) {
+        setTimeout(() => {
+          submitted.push(p.submit(job(m, id)));
+          if (submitted.length === 3) resolve(submitted);
+        }, 0);
+      }
+    });
+    const c = consumer('w1');
+    const batch = await readUntil(c, m, 3);
+    expect(batch.map((d) => d.job.id)).toEqual(['t1', 't2', 't3']);
+    const carrying = carryingOf(scriptCalls);
+    expect(carrying('t1').length).toBeGreaterThan(0);
+    expect(carrying('t2')).toEqual(carrying('t1'));
+    expect(carrying('t3')).toEqual(carrying('t1'));
+    await c.replyAll(batch.map((d) => ({ delivery: d, result: okResult(d, 'w1') })));
+    expect((await Promise.all(pending)).map((r) => r.jobId)).toEqual(['t1', 't2', 't3']);
   });
 
   it(`jobs of ${LARGE_JOB_BYTES} bytes and more (sent outside auto-pipelining) and small ones of the same tick all arrive whole; the depth limit holds for both`, async () => {

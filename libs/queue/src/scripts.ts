@@ -63,9 +63,11 @@ export const LARGE_JOB_BYTES = 16 * 1024;
 /**
  * Commands connectRedis never auto-pipelines: those of a large job's transaction (MULTI is never
  * auto-pipelined by ioredis itself), so that its four commands go out in order, in the turn they are sent,
- * with nothing of an auto-pipeline between them.
+ * with nothing of an auto-pipeline between them; and the small jobs' enqueue scripts, which JobProducer
+ * already gathers per event-loop turn and stream (one call carries every job of the turn), so an
+ * auto-pipeline around them would only add its own Pipeline and copy.
  */
-export const UNPIPELINED_COMMANDS: readonly string[] = ['xadd', 'eval', 'exec'];
+export const UNPIPELINED_COMMANDS: readonly string[] = ['xadd', 'eval', 'exec', 'maasEnqueue', 'maasEnqueueBatch'];
 
 /** Registers every queue script on a connection (ioredis defineCommand: EVALSHA with EVAL fallback). */
 export function defineQueueCommands(redis: Redis): void {
