@@ -38,13 +38,28 @@ describe('BatchSizeTuner', () => {
   it('buckets runs by the power of two at or below their rows and averages them', () => {
     const t = new BatchSizeTuner(12, { random: never, alpha: 0.5 });
     t.record(3, 3); // bucket 2
-    t.record(2, 6); // bucket 2: 1 → 3 per item, averaged to 2
+    t.record(2, 3); // bucket 2: 1 → 1.5 per item, averaged to 1.25
     t.record(12, 12); // bucket 12 (max)
-    expect(t.timings()).toEqual([{ batch: 2, msPerItem: 2 }, { batch: 12, msPerItem: 1 }]);
+    expect(t.timings()).toEqual([{ batch: 2, msPerItem: 1.25 }, { batch: 12, msPerItem: 1 }]);
     expect(t.cap).toBe(12);
     t.record(0, 5);
     t.record(4, Number.NaN);
     expect(t.timings()).toHaveLength(2);
+  });
+
+  it('counts a preempted run as at most twice its bucket\'s average, yet follows a real slow-down', () => {
+    const t = new BatchSizeTuner(32, { random: never });
+    t.seed([{ batch: 8, msPerItem: 0.004 }, { batch: 32, msPerItem: 0.001 }]);
+    expect(t.cap).toBe(32);
+    // One run of 32 descheduled for a millisecond: 50x its usual time. Taken whole it would move the average
+    // to 0.0108 per item and the cap to 8; counted as twice the average it leaves 0.0012.
+    t.record(32, 32 * 0.05);
+    expect(t.timings().find((x) => x.batch === 32)!.msPerItem).toBeCloseTo(0.0012, 6);
+    expect(t.cap).toBe(32);
+    // The model really got 10x slower at 32: the average climbs run by run and the cap moves.
+    for (let i = 0; i < 20; i++) t.record(32, 32 * 0.01);
+    expect(t.timings().find((x) => x.batch === 32)!.msPerItem).toBeGreaterThan(0.005);
+    expect(t.cap).toBe(8);
   });
 
   it('is seeded by calibration and explores a random size now and then', () => {
