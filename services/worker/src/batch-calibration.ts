@@ -148,6 +148,9 @@ export interface BatchSizeTunerOptions {
   random?: () => number;
 }
 
+/** A run's time per item counts as at most this many times its bucket's average (BatchSizeTuner.record). */
+const OUTLIER_FACTOR = 2;
+
 /**
  * Learns from real runs which batch size is fastest per item and caps runs there: each run's session.run
  * time per item goes into a moving average of its size bucket (the power of two at or below its rows, or
@@ -156,9 +159,6 @@ export interface BatchSizeTunerOptions {
  * still measured. Seeded from calibrateBatchSizes when the model's dims allow it, so the cap is right from
  * the first batch. Works for dynamic dims and on any provider: it measures what actually runs.
  */
-/** A run's time per item counts as at most this many times its bucket's average (BatchSizeTuner.record). */
-export const OUTLIER_FACTOR = 2;
-
 export class BatchSizeTuner {
   private readonly sizes: number[];
   private readonly averages = new Map<number, number>();
@@ -195,16 +195,16 @@ export class BatchSizeTuner {
   /**
    * One run of `rows` items that took `ms` in session.run. A sample above OUTLIER_FACTOR × its bucket's average
    * counts as that much: a run the scheduler preempted (another process on the core mid-run) reads as many
-   * times its real cost, and on a model of microseconds one such sample swung the cap from 32 down to 8,
-   * splitting every read into four runs and four replies. A real slow-down still moves the average, by up to
-   * alpha × (OUTLIER_FACTOR − 1) of it per run.
+   * times its real cost, and on a model of microseconds such samples moved the cap from 32 down to 8 in a
+   * benchmark run, splitting reads into several runs and replies. A real slow-down still moves the average,
+   * by up to alpha × (OUTLIER_FACTOR − 1) of it per run.
    */
   record(rows: number, ms: number): void {
     if (rows < 1 || !(ms >= 0)) return;
     const bucket = this.bucketOf(rows);
+    const perItem = ms / rows;
     const old = this.averages.get(bucket);
-    const perItem = old === undefined ? ms / rows : Math.min(ms / rows, old * OUTLIER_FACTOR);
-    this.averages.set(bucket, old === undefined ? perItem : old + this.alpha * (perItem - old));
+    this.averages.set(bucket, old === undefined ? perItem : old + this.alpha * (Math.min(perItem, old * OUTLIER_FACTOR) - old));
     this.rechoose();
   }
 

@@ -45,8 +45,9 @@ export class VersionWorker {
   private tunedSession: unknown;
   /** Metric labels made once: the hot path builds no label object per job or batch. */
   private readonly labels: { model: string; version: string };
-  private readonly outcomeLabels = new Map<JobOutcome, { model: string; version: string; outcome: JobOutcome }>();
-  private readonly computeLabels = new Map<string, { model: string; version: string; execution_provider: string }>();
+  /** `labels` plus an outcome, and plus an execution provider, made once per value. */
+  private readonly outcomeLabels = new Map<string, Record<string, string>>();
+  private readonly computeLabels = new Map<string, Record<string, string>>();
 
   constructor(private readonly deps: VersionWorkerDeps, private info: VersionInfo) {
     this.log = deps.logger.child({ model: info.model, version: info.version });
@@ -97,9 +98,14 @@ export class VersionWorker {
   }
 
   private count(outcome: JobOutcome, n = 1): void {
-    let labels = this.outcomeLabels.get(outcome);
-    if (!labels) this.outcomeLabels.set(outcome, (labels = { ...this.labels, outcome }));
-    this.deps.metrics.jobs.inc(labels, n);
+    this.deps.metrics.jobs.inc(this.labelsWith(this.outcomeLabels, 'outcome', outcome), n);
+  }
+
+  /** `labels` plus one more label, from `cache` (made on its value's first use). */
+  private labelsWith(cache: Map<string, Record<string, string>>, name: string, value: string): Record<string, string> {
+    let labels = cache.get(value);
+    if (!labels) cache.set(value, (labels = { ...this.labels, [name]: value }));
+    return labels;
   }
 
   private async process(batch: Delivery[]): Promise<void> {
@@ -171,9 +177,7 @@ export class VersionWorker {
     }
     metrics.addBusy(computeMs);
     metrics.batchSize.observe(this.labels, group.length);
-    let computeLabels = this.computeLabels.get(model.executionProvider);
-    if (!computeLabels) this.computeLabels.set(model.executionProvider, (computeLabels = { ...this.labels, execution_provider: model.executionProvider }));
-    metrics.computeSeconds.observe(computeLabels, computeMs / 1000);
+    metrics.computeSeconds.observe(this.labelsWith(this.computeLabels, 'execution_provider', model.executionProvider), computeMs / 1000);
     const answers = group.map(({ delivery }, i) => {
       const queueWaitMs = Math.max(0, startedMs - delivery.enqueuedUnixMs);
       metrics.queueWaitSeconds.observe(this.labels, queueWaitMs / 1000);
